@@ -1,0 +1,60 @@
+# Thin wrapper: bootstraps the toolchain once, then calls the Python CLI.
+# Usage: make synth ENV=staging | make test | make bench   (ENV: dev, staging, prod, a,b or all)
+
+SHELL := /bin/bash
+ENV ?= all
+PYTHON_BOOT ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export TF_CLI_CONFIG_FILE := $(CURDIR)/.cache/terraform.rc
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CHECKPOINT_DISABLE := 1
+export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
+
+.PHONY: help venv node tools synth check test test-fast lint bench spec-reference clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+# --- bootstrap (each step runs only when its inputs change) -------------------------------
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.cache/terraform.rc: ops/terraform_rc.py | $(VENV)/.installed
+	$(PY) -m ops.terraform_rc
+
+venv: $(VENV)/.installed ## Create the virtualenv with the pinned Python packages
+node: node_modules/.installed ## Install the pinned cdktf CLI (npm)
+tools: venv node .cache/terraform.rc
+
+# --- main job ---------------------------------------------------------------------------
+synth: tools ## Synthesize Terraform JSON (and GitOps files) for ENV into cdktf.out/
+	$(PY) -m generators synth --env $(ENV)
+
+check: venv ## Validate the environment specs only
+	$(PY) -m generators check --env $(ENV)
+
+spec-reference: venv ## Regenerate the README's spec reference (docs/spec-reference.md)
+	$(PY) -m generators spec-reference --output docs/spec-reference.md
+
+# --- quality ----------------------------------------------------------------------------
+test: tools ## Run the whole test suite (unit, snapshots, real tools, e2e)
+	$(PY) -m pytest
+
+test-fast: venv ## Unit and snapshot tests only
+	$(PY) -m pytest -m "not tools and not e2e"
+
+lint: venv ## ruff
+	$(PY) -m ruff check .
+
+bench: tools ## Measure synth speed (fast vs eager bindings) and peak memory
+	$(PY) scripts/bench.py
+
+clean: ## Remove build output (keeps the virtualenv and caches)
+	rm -rf cdktf.out

@@ -1,0 +1,1 @@
+"""Plain-Python generators: spec -> {relative path: content}. Never imports cdktf."""

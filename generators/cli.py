@@ -1,0 +1,88 @@
+"""Command line behind the Make targets: ``python -m generators <command> [--env ENV]``.
+
+Commands that do not need Terraform never import ``stacks`` (and so never load jsii).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from platform_spec.loader import PROJECT_ROOT, SpecError, load_all
+from platform_spec.model import EnvironmentSpec
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def select(env: str, specs: dict[str, EnvironmentSpec]) -> list[EnvironmentSpec]:
+    """Environments named by ``--env`` (a name, a comma-separated list, or ``all``)."""
+    if env == "all":
+        return list(specs.values())
+    chosen = []
+    for name in env.split(","):
+        if name not in specs:
+            raise SpecError([f"ENV={name}: no such environment (allowed: {', '.join(specs)}, all)"])
+        chosen.append(specs[name])
+    return chosen
+
+
+def _check(args: argparse.Namespace) -> int:
+    specs = load_all()
+    for spec in select(args.env, specs):
+        print(f"{spec.name}: ok ({spec.prefix}, {spec.cluster.node_count} nodes, {len(spec.network.zones)} AZ)")
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    specs = load_all()
+    chosen = select(args.env, specs)
+    from stacks.synth import synth_to  # imported here: only this command pays for jsii
+
+    stacks = synth_to(Path(args.outdir), chosen)
+    print(f"synthesized {', '.join(stacks)} into {args.outdir}/stacks/")
+    gitops = COMMANDS.get("gitops")
+    if gitops is not None and not args.terraform_only:
+        return gitops(args)
+    return 0
+
+
+def _spec_reference(args: argparse.Namespace) -> int:
+    from generators.spec_reference import render
+
+    text = render()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "check": _check,
+    "synth": _synth,
+    "spec-reference": _spec_reference,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m generators``."""
+    parser = argparse.ArgumentParser(prog="python -m generators", description=__doc__)
+    parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument("--env", default="all", help="environment name, comma-separated list, or 'all'")
+    parser.add_argument("--outdir", default=str(PROJECT_ROOT / "cdktf.out"), help="cdktf output directory")
+    parser.add_argument("--output", help="output file (spec-reference)")
+    parser.add_argument("--terraform-only", action="store_true", help="synth: skip the GitOps files")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; spec errors print one line per problem and exit 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SpecError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2

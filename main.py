@@ -1,0 +1,30 @@
+"""CDKTF app entry point (``cdktf.json`` -> ``app``), used by ``cdktf synth`` and ``cdktf deploy``.
+
+``ENV`` selects the environment(s): a name, a comma-separated list, or ``all`` (the default).
+``make synth`` calls ``python -m generators synth`` instead, which synthesizes atomically.
+"""
+
+import os
+import sys
+
+from generators.cli import select
+from platform_spec.loader import SpecError, load_all
+
+
+def main() -> int:
+    """Synthesize the selected environments into the directory the cdktf CLI asks for."""
+    try:
+        specs = select(os.environ.get("ENV", "all"), load_all())
+    except SpecError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    from stacks.synth import build_app
+
+    build_app(specs).synth()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.stdout.flush()
+    os._exit(main())  # skip interpreter teardown of the jsii object graph (~3 s); output is flushed

@@ -1,0 +1,1 @@
+"""Operations around the synthesized stacks: Terraform CLI configuration, deploy, drift, inventory."""

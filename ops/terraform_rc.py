@@ -1,0 +1,67 @@
+"""Write the project's Terraform CLI configuration (provider installation from a local mirror).
+
+The machine may carry a filesystem mirror of ``hashicorp/aws`` (no internet needed). The config
+points Terraform at it when found and falls back to the registry otherwise, so the same command
+works offline here and online elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_PATH = PROJECT_ROOT / ".cache" / "terraform.rc"
+CANDIDATE_MIRRORS = (
+    "/opt/tf-plugins",
+    "/usr/share/terraform/plugins",
+    "/usr/local/share/terraform/plugins",
+    "~/.terraform.d/plugins",
+    "~/.local/share/terraform/plugins",
+)
+PROVIDER = "registry.terraform.io/hashicorp/aws"
+
+
+def find_mirror() -> Path | None:
+    """The first directory holding ``registry.terraform.io/hashicorp/aws`` (``TF_PROVIDER_MIRROR`` first)."""
+    candidates = [os.environ.get("TF_PROVIDER_MIRROR", ""), *CANDIDATE_MIRRORS]
+    for candidate in candidates:
+        if candidate and (Path(candidate).expanduser() / PROVIDER).is_dir():
+            return Path(candidate).expanduser()
+    return None
+
+
+def render(mirror: Path | None) -> str:
+    """The CLI configuration text for a mirror (or none)."""
+    if mirror is None:
+        return "# no local provider mirror found: providers come from the registry\n"
+    return (
+        "provider_installation {\n"
+        "  filesystem_mirror {\n"
+        f'    path    = "{mirror}"\n'
+        f'    include = ["{PROVIDER}"]\n'
+        "  }\n"
+        "  direct {\n"
+        f'    exclude = ["{PROVIDER}"]\n'
+        "  }\n"
+        "}\n"
+    )
+
+
+def write(path: Path = CONFIG_PATH) -> Path:
+    """Write the configuration (only when its content changes) and return its path."""
+    text = render(find_mirror())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+    return path
+
+
+def uses_mirror(path: Path = CONFIG_PATH) -> bool:
+    """Whether the written configuration installs providers from a filesystem mirror."""
+    return path.exists() and "filesystem_mirror" in path.read_text()
+
+
+if __name__ == "__main__":
+    print(write(Path(sys.argv[1]) if len(sys.argv) > 1 else CONFIG_PATH))

@@ -1,0 +1,103 @@
+"""Fast access to the prebuilt `hashicorp/aws` bindings (the only importer of the package).
+
+Loading ``cdktf_cdktf_provider_aws`` the ordinary way costs two eager imports of all 2,135
+resource modules (terraform-cdk issue 3753):
+
+* Python: the package ``__init__`` imports every submodule. We register an empty package object
+  in its place, load the jsii assembly, and import only the submodules a stack asks for.
+* Node (the jsii kernel): the assembly's ``lib/index.js`` ``require``s every module. The kernel
+  runs it from its package cache; we give the project its own cache (``.cache/jsii``) and rewrite
+  that cached index once into lazy getters (same exports, loaded on first access).
+
+``SESACTHON_EAGER_BINDINGS=1`` switches both off (plain ``import cdktf_cdktf_provider_aws`` and
+the user's default jsii cache): the equivalence test and ``make bench`` compare the two paths.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import re
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+PACKAGE = "cdktf_cdktf_provider_aws"
+PROJECT_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "jsii"
+_EAGER_REQUIRE = re.compile(r'^exports\.([A-Za-z0-9_$]+) = require\("(\./[a-z0-9-]+)"\);$', re.MULTILINE)
+
+
+def eager() -> bool:
+    """Whether the plain, eager import path is requested."""
+    return os.environ.get("SESACTHON_EAGER_BINDINGS") == "1"
+
+
+def configure_jsii() -> None:
+    """Point jsii at the project cache; must run before the kernel starts (first cdktf import)."""
+    # Must be set before the jsii kernel process starts (on the first `import cdktf`).
+    if not eager():
+        os.environ.setdefault("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(PROJECT_CACHE))
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+def _register_package() -> None:
+    if PACKAGE in sys.modules:
+        return
+    configure_jsii()
+    if eager():
+        importlib.import_module(PACKAGE)
+        return
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or spec.submodule_search_locations is None:
+        raise ImportError(f"{PACKAGE} is not installed; run `make venv`")
+    package = types.ModuleType(PACKAGE)
+    package.__spec__ = spec
+    package.__path__ = list(spec.submodule_search_locations)
+    package.__file__ = spec.origin
+    package.__package__ = PACKAGE
+    sys.modules[PACKAGE] = package
+    importlib.import_module(f"{PACKAGE}._jsii")
+    make_cached_index_lazy()
+
+
+def make_cached_index_lazy(cache_root: Path | None = None) -> int:
+    """Rewrite the cached provider ``lib/index.js`` into lazy getters; return modules rewritten.
+
+    Idempotent: an index already rewritten has no eager ``require`` lines left.
+    """
+    root = cache_root or Path(os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT", PROJECT_CACHE))
+    rewritten = 0
+    for index in root.glob("@cdktf/provider-aws/*/*/lib/index.js"):
+        source = index.read_text(encoding="utf-8")
+        lazy, count = _EAGER_REQUIRE.subn(
+            lambda match: (
+                f'Object.defineProperty(exports, "{match.group(1)}", '
+                f'{{ enumerable: true, configurable: true, get: () => require("{match.group(2)}") }});'
+            ),
+            source,
+        )
+        if count:
+            temporary = index.with_suffix(".js.tmp")
+            temporary.write_text(lazy, encoding="utf-8")
+            os.replace(temporary, index)
+            rewritten += count
+    return rewritten
+
+
+def binding(submodule: str) -> types.ModuleType:
+    """Return one resource submodule of the AWS bindings, e.g. ``binding("vpc")``."""
+    _register_package()
+    return importlib.import_module(f"{PACKAGE}.{submodule}")
+
+
+def aws(submodule: str, name: str) -> Any:
+    """Return a class of the AWS bindings, e.g. ``aws("vpc", "Vpc")``."""
+    return getattr(binding(submodule), name)
+
+
+def import_cdktf() -> types.ModuleType:
+    """Import ``cdktf`` with the project's jsii cache configured (call before any cdktf use)."""
+    configure_jsii()
+    return importlib.import_module("cdktf")

@@ -1,0 +1,91 @@
+"""Network: VPC, one public and one private subnet per AZ, internet gateway, NAT, routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from constructs import Construct
+
+from platform_spec.model import EnvironmentSpec
+from stacks.aws import aws
+
+
+class Network(Construct):
+    """The environment's VPC.
+
+    Inputs: the spec's ``network`` section. Outputs: ``vpc``, ``public_subnets`` and
+    ``private_subnets`` (lists in zone order, keyed by zone name in ``*_by_zone``).
+    Routes are standalone ``aws_route`` resources (inline route blocks need every attribute).
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, spec: EnvironmentSpec) -> None:
+        super().__init__(scope, construct_id)
+        prefix = spec.prefix
+        network = spec.network
+        self.vpc = aws("vpc", "Vpc")(
+            self,
+            "vpc",
+            cidr_block=str(network.vpc_cidr),
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            tags={"Name": f"{prefix}-vpc"},
+        )
+        gateway = aws("internet_gateway", "InternetGateway")(
+            self, "igw", vpc_id=self.vpc.id, tags={"Name": f"{prefix}-igw"}
+        )
+        public_routes = self._route_table("public", prefix)
+        aws("route", "Route")(
+            self, "public-default", route_table_id=public_routes.id, destination_cidr_block="0.0.0.0/0",
+            gateway_id=gateway.id,
+        )
+        self.public_subnets: list[Any] = []
+        self.private_subnets: list[Any] = []
+        nat_gateways: list[Any] = []
+        for zone in network.zones:
+            public = self._subnet("public", zone.name, str(zone.public_cidr), prefix, public=True)
+            self._associate(f"public-{zone.name}", public, public_routes)
+            self.public_subnets.append(public)
+            if network.nat == "per-zone" or (network.nat == "single" and not nat_gateways):
+                nat_gateways.append(self._nat_gateway(zone.name, public, prefix, gateway))
+        for index, zone in enumerate(network.zones):
+            private = self._subnet("private", zone.name, str(zone.private_cidr), prefix, public=False)
+            routes = self._route_table(f"private-{zone.name}", prefix)
+            if nat_gateways:
+                nat = nat_gateways[index] if network.nat == "per-zone" else nat_gateways[0]
+                aws("route", "Route")(
+                    self, f"private-default-{zone.name}", route_table_id=routes.id,
+                    destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id,
+                )
+            self._associate(f"private-{zone.name}", private, routes)
+            self.private_subnets.append(private)
+
+    def _subnet(self, kind: str, zone: str, cidr: str, prefix: str, *, public: bool) -> Any:
+        role_tag = "kubernetes.io/role/elb" if public else "kubernetes.io/role/internal-elb"
+        return aws("subnet", "Subnet")(
+            self,
+            f"{kind}-{zone}",
+            vpc_id=self.vpc.id,
+            cidr_block=cidr,
+            availability_zone=zone,
+            map_public_ip_on_launch=False,
+            tags={"Name": f"{prefix}-{kind}-{zone}", role_tag: "1", "Tier": kind},
+        )
+
+    def _route_table(self, name: str, prefix: str) -> Any:
+        return aws("route_table", "RouteTable")(
+            self, f"rt-{name}", vpc_id=self.vpc.id, tags={"Name": f"{prefix}-rt-{name}"}
+        )
+
+    def _associate(self, name: str, subnet: Any, table: Any) -> None:
+        aws("route_table_association", "RouteTableAssociation")(
+            self, f"rta-{name}", subnet_id=subnet.id, route_table_id=table.id
+        )
+
+    def _nat_gateway(self, zone: str, subnet: Any, prefix: str, gateway: Any) -> Any:
+        address = aws("eip", "Eip")(
+            self, f"nat-eip-{zone}", domain="vpc", tags={"Name": f"{prefix}-nat-{zone}"}, depends_on=[gateway]
+        )
+        return aws("nat_gateway", "NatGateway")(
+            self, f"nat-{zone}", allocation_id=address.id, subnet_id=subnet.id,
+            tags={"Name": f"{prefix}-nat-{zone}"},
+        )

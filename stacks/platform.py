@@ -1,0 +1,136 @@
+"""The per-environment stacks: ``<env>-state`` (bootstrap, local state) and ``<env>`` (the platform)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdktf import LocalBackend, S3Backend, TerraformStack
+from constructs import Construct
+
+from platform_spec.model import EnvironmentSpec
+from stacks.aws import aws
+from stacks.cluster import Cluster
+from stacks.dns import Dns
+from stacks.iam import Access
+from stacks.network import Network
+from stacks.parameters import Parameters, outputs
+from stacks.security_groups import SecurityGroups
+from stacks.state_backend import StateBackend
+
+LOCAL_STATE_DIR = Path(".state")
+"""Where the bootstrap stacks keep their local state, relative to the project root."""
+
+
+def _provider(scope: Construct, spec: EnvironmentSpec) -> None:
+    provider = "provider"
+    aws(provider, "AwsProvider")(
+        scope,
+        "aws",
+        region=spec.aws.region,
+        allowed_account_ids=[spec.aws.account_id],
+        skip_metadata_api_check="true",
+        default_tags=[
+            aws(provider, "AwsProviderDefaultTags")(
+                tags={
+                    "Environment": spec.name,
+                    "Project": spec.project,
+                    "Owner": spec.operated_by,
+                    "ManagedBy": "cdktf",
+                    "Tier": spec.tier,
+                }
+            )
+        ],
+    )
+
+
+class StateStack(TerraformStack):
+    """``<env>-state``: the environment's state bucket and lock table, with local state."""
+
+    def __init__(self, scope: Construct, spec: EnvironmentSpec) -> None:
+        super().__init__(scope, spec.state_stack)
+        _provider(self, spec)
+        # Relative to the stack's working directory cdktf.out/stacks/<stack>/.
+        LocalBackend(self, path=f"../../../{LOCAL_STATE_DIR}/{spec.state_stack}.tfstate")
+        backend = StateBackend(self, "state", spec=spec)
+        outputs(self, {"state_bucket": backend.bucket.bucket, "lock_table": backend.lock_table.name})
+
+
+class PlatformStack(TerraformStack):
+    """``<env>``: network, security groups, nodes, IAM, DNS and SSM parameters of one environment.
+
+    Its state lives only in the environment's own bucket and lock table.
+    """
+
+    def __init__(self, scope: Construct, spec: EnvironmentSpec) -> None:
+        super().__init__(scope, spec.platform_stack)
+        _provider(self, spec)
+        S3Backend(
+            self,
+            bucket=spec.state_bucket_name,
+            key=spec.state_key,
+            region=spec.aws.region,
+            dynamodb_table=spec.lock_table_name,
+            encrypt=True,
+        )
+        network = Network(self, "network", spec=spec)
+        groups = SecurityGroups(self, "security-groups", spec=spec, vpc_id=network.vpc.id)
+        cluster = Cluster(
+            self,
+            "cluster",
+            spec=spec,
+            private_subnets=network.private_subnets,
+            node_security_group=groups.nodes,
+            control_plane_security_group=groups.control_plane,
+        )
+        access = Access(self, "access", spec=spec)
+        control_plane_ips = [
+            instance.private_ip for node, instance in cluster.instances if node.group.role == "control-plane"
+        ]
+        dns = Dns(self, "dns", spec=spec, control_plane_ips=control_plane_ips)
+
+        ips_by_role: dict[str, list] = {}
+        for node, instance in cluster.instances:
+            ips_by_role.setdefault(node.group.role, []).append(instance.private_ip)
+        api_endpoint = f"https://k8s-api.{spec.dns.domain}:6443"
+        Parameters(
+            self,
+            "parameters",
+            spec=spec,
+            values={
+                "network/vpc-id": network.vpc.id,
+                "network/public-subnets": [subnet.id for subnet in network.public_subnets],
+                "network/private-subnets": [subnet.id for subnet in network.private_subnets],
+                "network/sg-alb": groups.alb.id,
+                "network/sg-nodes": groups.nodes.id,
+                "ingress/acm-arn": dns.certificate.arn,
+                "dns/zone-id": dns.zone.zone_id,
+                "cluster/region": spec.aws.region,
+                "cluster/domain": spec.dns.domain,
+                "cluster/api-endpoint": api_endpoint,
+                **{f"cluster/nodes/{role}": ips for role, ips in ips_by_role.items()},
+            },
+        )
+        outputs(
+            self,
+            {
+                "vpc_id": network.vpc.id,
+                "public_subnet_ids": [subnet.id for subnet in network.public_subnets],
+                "private_subnet_ids": [subnet.id for subnet in network.private_subnets],
+                "sg_alb_id": groups.alb.id,
+                "api_endpoint": api_endpoint,
+                "zone_id": dns.zone.zone_id,
+                "release_role_arn": access.release_role.arn,
+                "developer_role_arn": access.developer_role.arn if access.developer_role else "",
+                "nodes": {
+                    node.name: {
+                        "role": node.group.role,
+                        "group": node.group.name,
+                        "zone": spec.network.zones[node.zone_index].name,
+                        "private_ip": instance.private_ip,
+                        "instance_id": instance.id,
+                        "services": list(node.group.services),
+                    }
+                    for node, instance in cluster.instances
+                },
+            },
+        )
