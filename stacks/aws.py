@@ -34,6 +34,14 @@ def eager() -> bool:
     return os.environ.get("SESACTHON_EAGER_BINDINGS") == "1"
 
 
+def eager_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Process environment for the plain eager path (default jsii cache, package ``__init__``)."""
+    environment = dict(os.environ if base is None else base)
+    environment.pop("JSII_RUNTIME_PACKAGE_CACHE_ROOT", None)
+    environment["SESACTHON_EAGER_BINDINGS"] = "1"
+    return environment
+
+
 def configure_jsii() -> None:
     """Point jsii at the project cache; must run before the kernel starts (first cdktf import)."""
     # Must be set before the jsii kernel process starts (on the first `import cdktf`).

@@ -1,0 +1,154 @@
+"""Synthesized stacks: isolation between environments, security defaults, fast == eager bindings."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from platform_spec.model import EnvironmentSpec
+from platform_spec.parameters import layout
+from stacks.aws import eager_environment
+
+
+def _resources(stack: dict, kind: str) -> list[dict]:
+    return list(stack.get("resource", {}).get(kind, {}).values())
+
+
+def _own_names(spec: EnvironmentSpec) -> list[str]:
+    return [spec.prefix, spec.state_bucket_name, spec.lock_table_name, f"{spec.ssm_root}/", spec.dns.domain]
+
+
+def _mentions(text: str, name: str) -> bool:
+    # Domains nest (dev.ecoeco.app ends with ecoeco.app): match whole names only.
+    return re.search(rf"(?<![A-Za-z0-9.-]){re.escape(name)}(?![A-Za-z0-9])", text) is not None
+
+
+def test_every_environment_has_its_two_stacks(stack_json: dict, specs: dict[str, EnvironmentSpec]) -> None:
+    assert sorted(stack_json) == sorted(name for spec in specs.values() for name in (spec.name, spec.state_stack))
+
+
+def test_no_stack_references_another_environment(stack_json: dict, specs: dict[str, EnvironmentSpec]) -> None:
+    for spec in specs.values():
+        for stack_name in (spec.name, spec.state_stack):
+            text = json.dumps(stack_json[stack_name])
+            assert any(_mentions(text, name) for name in _own_names(spec))
+            for other in specs.values():
+                if other.name == spec.name:
+                    continue
+                leaked = [name for name in _own_names(other) if _mentions(text, name)]
+                assert not leaked, f"stack {stack_name} references {other.name}: {leaked}"
+
+
+def test_platform_state_lives_in_its_own_bucket_and_table(stack_json: dict, specs: dict[str, EnvironmentSpec]) -> None:
+    for spec in specs.values():
+        backend = stack_json[spec.name]["terraform"]["backend"]
+        assert backend == {
+            "s3": {
+                "bucket": spec.state_bucket_name,
+                "key": spec.state_key,
+                "region": spec.aws.region,
+                "dynamodb_table": spec.lock_table_name,
+                "encrypt": True,
+            }
+        }
+        assert list(stack_json[spec.state_stack]["terraform"]["backend"]) == ["local"]
+
+
+def test_state_bucket_is_versioned_encrypted_private_and_tls_only(stack_json: dict, specs: dict) -> None:
+    for spec in specs.values():
+        stack = stack_json[spec.state_stack]
+        [bucket] = _resources(stack, "aws_s3_bucket")
+        assert bucket["bucket"] == spec.state_bucket_name
+        [versioning] = _resources(stack, "aws_s3_bucket_versioning")
+        assert versioning["versioning_configuration"] == {"status": "Enabled"}
+        [encryption] = _resources(stack, "aws_s3_bucket_server_side_encryption_configuration")
+        assert encryption["rule"][0]["apply_server_side_encryption_by_default"] == {"sse_algorithm": "aws:kms"}
+        [block] = _resources(stack, "aws_s3_bucket_public_access_block")
+        assert all(block[key] is True for key in (
+            "block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+        [policy] = _resources(stack, "aws_s3_bucket_policy")
+        statement = json.loads(policy["policy"])["Statement"][0]
+        assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        [table] = _resources(stack, "aws_dynamodb_table")
+        assert table["name"] == spec.lock_table_name and table["point_in_time_recovery"] == {"enabled": True}
+
+
+def test_no_null_or_empty_nested_blocks(stack_json: dict) -> None:
+    """Dicts passed where struct classes belong synthesize as nulls or `{}`: none may appear."""
+
+    def walk(value: object, where: str) -> None:
+        if isinstance(value, dict):
+            assert value != {} or where.endswith("tags"), f"empty block at {where}"
+            for key, inner in value.items():
+                assert inner is not None, f"null at {where}.{key}"
+                walk(inner, f"{where}.{key}")
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(inner, f"{where}[{index}]")
+
+    for name, stack in stack_json.items():
+        walk(stack["resource"], name)
+
+
+def test_iam_has_no_wildcard_actions_and_access_follows_the_spec(stack_json: dict, specs: dict) -> None:
+    for spec in specs.values():
+        stack = stack_json[spec.name]
+        roles = {role["name"]: role for role in _resources(stack, "aws_iam_role")}
+        assert (f"{spec.prefix}-developer" in roles) == spec.access.developers_may_assume
+        trust = json.loads(roles[f"{spec.prefix}-release"]["assume_role_policy"])["Statement"][0]
+        assert trust["Action"] == ["sts:AssumeRoleWithWebIdentity"]
+        subjects = trust["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]
+        assert all(subject.startswith("repo:sesacthon/platform:") for subject in subjects)
+        for policy in _resources(stack, "aws_iam_role_policy"):
+            for statement in json.loads(policy["policy"])["Statement"]:
+                assert not any("*" in action for action in statement["Action"]), statement
+
+
+def test_ssm_parameters_follow_the_layout(stack_json: dict, specs: dict) -> None:
+    for spec in specs.values():
+        parameters = {item["name"]: item for item in _resources(stack_json[spec.name], "aws_ssm_parameter")}
+        assert sorted(parameters) == sorted(parameter.path(spec) for parameter in layout(spec))
+        for parameter in layout(spec):
+            assert parameters[parameter.path(spec)]["type"] == parameter.kind
+        secrets = [name for name, item in parameters.items() if item["type"] == "SecureString"]
+        assert sorted(secrets) == [f"{spec.ssm_root}/data/{name}" for name in
+                                   ("postgres-password", "rabbitmq-password", "redis-password")]
+
+
+def test_nodes_by_role_and_zone(stack_json: dict, specs: dict) -> None:
+    for spec in specs.values():
+        nodes = stack_json[spec.name]["output"]["nodes"]["value"]
+        assert len(nodes) == spec.cluster.node_count
+        assert {node["zone"] for node in nodes.values()} == {zone.name for zone in spec.network.zones}
+        spot = [i for i in _resources(stack_json[spec.name], "aws_instance") if "instance_market_options" in i]
+        assert len(spot) == sum(group.count for group in spec.cluster.node_groups if group.spot)
+
+
+@pytest.mark.slow
+def test_fast_path_synthesizes_the_same_json_as_the_eager_import(synth_dir: Path, tmp_path: Path) -> None:
+    """Bypassing the bindings' eager imports must not change a single byte of any stack."""
+    eager_out = tmp_path / "eager"
+    result = subprocess.run(
+        [sys.executable, "-m", "generators", "synth", "--env", "all", "--terraform-only", "--outdir", str(eager_out)],
+        env=eager_environment(), capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    fast = sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))
+    assert len(fast) == 6
+    for path in fast:
+        eager_file = eager_out / "stacks" / path.parent.name / "cdk.tf.json"
+        assert eager_file.read_bytes() == path.read_bytes(), path.parent.name
+
+
+def test_the_fast_path_did_not_import_the_package_root(synth_dir: Path) -> None:
+    import cdktf_cdktf_provider_aws
+
+    assert not hasattr(cdktf_cdktf_provider_aws, "vpc_ipam"), "package __init__ ran: all 2,135 submodules loaded"
+    loaded = {name.split(".")[1] for name in sys.modules if name.startswith("cdktf_cdktf_provider_aws.")}
+    assert 10 < len(loaded) < 40, sorted(loaded)
