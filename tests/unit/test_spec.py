@@ -88,3 +88,23 @@ def test_every_field_is_documented() -> None:
     from generators.spec_reference import undocumented_fields
 
     assert undocumented_fields() == []
+
+
+def test_spec_reference_is_current(project_root: Path) -> None:
+    from generators.spec_reference import render
+
+    committed = (project_root / "docs" / "spec-reference.md").read_text()
+    assert committed == render(), "docs/spec-reference.md is stale: run `make spec-reference`"
+
+
+def test_spec_commands_do_not_load_cdktf(project_root: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from generators.cli import main; main(['check']); "
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('cdktf', 'jsii', 'stacks', 'constructs')]; "
+        "print(loaded); sys.exit(1 if loaded else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=project_root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
