@@ -66,9 +66,8 @@ def test_a_new_environment_needs_no_code_change(environments_copy: Path) -> None
 
 
 def test_every_problem_is_reported_at_once(environments_copy: Path) -> None:
-    (environments_copy / "dev.yaml").write_text(
-        (environments_copy / "dev.yaml").read_text().replace("purpose:", "purpse:").replace("sync_mode: auto", "sync_mode: x")
-    )
+    dev = environments_copy / "dev.yaml"
+    dev.write_text(dev.read_text().replace("purpose:", "purpse:").replace("sync_mode: auto", "sync_mode: x"))
     with pytest.raises(SpecError) as caught:
         load_all(environments_copy)
     problems = "\n".join(caught.value.problems)
