@@ -6,6 +6,7 @@ Commands that do not need Terraform never import ``stacks`` (and so never load j
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -59,10 +60,24 @@ def _spec_reference(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lazy(module: str, function: str) -> Command:
+    """A command implemented in another module, imported only when it runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(module), function)(args)
+
+    return run
+
+
 COMMANDS: dict[str, Command] = {
     "check": _check,
     "synth": _synth,
     "spec-reference": _spec_reference,
+    "diff": _lazy("generators.diff", "cli_diff"),
+    "diff-changes": _lazy("generators.diff", "cli_diff_changes"),
+    "promote": _lazy("generators.promote", "cli_promote"),
+    "pipelines": _lazy("generators.pipelines", "cli_pipelines"),
+    "change-window": _lazy("generators.change_window", "cli_change_window"),
 }
 
 
@@ -74,6 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--outdir", default=str(PROJECT_ROOT / "cdktf.out"), help="cdktf output directory")
     parser.add_argument("--output", help="output file (spec-reference)")
     parser.add_argument("--terraform-only", action="store_true", help="synth: skip the GitOps files")
+    parser.add_argument("--a", help="diff: first environment")
+    parser.add_argument("--b", help="diff: second environment")
+    parser.add_argument("--ref", help="diff-changes: Git ref to compare with (default origin/main, else main)")
+    parser.add_argument("--from", dest="from_env", help="promote: source environment")
+    parser.add_argument("--to", dest="to_env", help="promote: target environment")
+    parser.add_argument("--tag", help="promote: release tag (default: the source's release tag)")
+    parser.add_argument("--alertmanager-url", help="promote: override the source's Alertmanager URL")
+    parser.add_argument("--no-regenerate", action="store_true", help="promote: only edit the spec")
+    parser.add_argument("--at", help="change-window: ISO-8601 time to check instead of now")
     return parser
 
 

@@ -15,10 +15,14 @@ lists of named objects by name) and presents the result as a terminal table and 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import subprocess
 import sys
+import tarfile
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +31,7 @@ from typing import Any
 import yaml
 from deepdiff import DeepDiff
 
-from platform_spec.loader import PROJECT_ROOT
+from platform_spec.loader import PROJECT_ROOT, SpecError
 from platform_spec.model import EnvironmentSpec
 
 ABSENT = object()
@@ -403,3 +407,142 @@ def to_table(report: DiffReport, colour: bool = False, width: int = 60) -> str:
     )
     out.append(f"\n{len(rows)} differences ({summary})")
     return "\n".join(out) + "\n"
+
+
+# --- what a branch changes ---------------------------------------------------------------------
+
+
+def resolve_ref(ref: str | None, repo: Path = PROJECT_ROOT) -> str:
+    """``ref``, or the first of ``origin/main`` and ``main`` that exists."""
+    for candidate in [ref] if ref else ["origin/main", "main"]:
+        found = subprocess.run(
+            ["git", "rev-parse", "-q", "--verify", f"{candidate}^{{commit}}"],
+            cwd=repo, capture_output=True, text=True, check=False,
+        )
+        if found.returncode == 0:
+            return candidate
+    raise ValueError(f"git ref {ref or 'origin/main or main'} not found in {repo}")
+
+
+def export_tree(ref: str, target: Path, repo: Path = PROJECT_ROOT) -> Path:
+    """The files of ``ref`` (``git archive``) unpacked into ``target``; the working tree is not touched."""
+    archive = subprocess.run(["git", "archive", "--format=tar", ref], cwd=repo, capture_output=True, check=True)
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as bundle:
+        bundle.extractall(target, filter="data")
+    return target
+
+
+def _synth_in(tree: Path, outdir: Path) -> Path:
+    """Synthesize every environment with the code and specs of ``tree`` (a separate process)."""
+    environment = {key: value for key, value in os.environ.items() if key != "SESACTHON_ENVIRONMENTS_DIR"}
+    result = subprocess.run(
+        [sys.executable, "-m", "generators", "synth", "--env", "all", "--terraform-only", "--outdir", str(outdir)],
+        cwd=tree, env=environment, capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"synth of {tree.name} failed:\n{result.stderr.strip()}")
+    return outdir / "stacks"
+
+
+def _empty() -> Artifacts:
+    return {section: {} for section in SECTIONS}
+
+
+def changes_against(ref: str | None = None, repo: Path = PROJECT_ROOT) -> tuple[str, list[DiffReport]]:
+    """Per environment, how the working tree's generated artifacts differ from those of ``ref``."""
+    from platform_spec.loader import load_all
+
+    ref = resolve_ref(ref, repo)
+    current = load_all(repo / "environments")
+    with tempfile.TemporaryDirectory(prefix="diff-changes-") as scratch:
+        base = export_tree(ref, Path(scratch) / "base", repo)
+        old_specs = load_all(base / "environments") if (base / "environments").is_dir() else {}
+        old_stacks = _synth_in(base, Path(scratch) / "base-out") if old_specs else Path(scratch)
+        new_stacks = synth_stacks(current.values(), Path(scratch) / "new-out")
+        reports = []
+        for name in sorted(set(old_specs) | set(current)):
+            old, new = old_specs.get(name), current.get(name)
+            before = collect(old, old_stacks, gitops_files_on_disk(old, base)) if old else _empty()
+            after = collect(new, new_stacks, root=repo) if new else _empty()
+            spec_a, spec_b = old or new, new or old
+            assert spec_a is not None and spec_b is not None
+            reports.append(DiffReport(spec_a, spec_b, compare(before, after), title=name))
+    return ref, reports
+
+
+def changes_markdown(ref: str, reports: list[DiffReport]) -> str:
+    """What the branch changes per environment, as Markdown for the pull request description."""
+    lines = [
+        f"# Generated changes against `{ref}`",
+        "",
+        "What this branch changes in each environment's generated artifacts (spec, Terraform, GitOps), "
+        f"compared with the same environment at `{ref}`.",
+        "",
+        "| environment | spec | Terraform | GitOps |",
+        "|---|---|---|---|",
+    ]
+    for report in reports:
+        cells = []
+        for section in SECTIONS:
+            counts = report.counts(section)
+            cells.append(f"+{counts['added']} -{counts['removed']} ~{counts['changed']}")
+        lines.append(f"| {report.title} | {' | '.join(cells)} |")
+    for report in reports:
+        lines += ["", f"## {report.title}", ""]
+        if not report.changes:
+            lines.append("No changes.")
+            continue
+        lines += [f"| section | object | attribute | {ref} | this branch |", "|---|---|---|---|---|"]
+        for change in report.changes:
+            lines.append(
+                f"| {change.section} | `{_cell(change.obj)}` | {_code(change.attribute) or '—'} | "
+                f"{_code(render_value(change.a, 160))} | {_code(render_value(change.b, 160))} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def write_report(relative: str, text: str, root: Path = PROJECT_ROOT) -> Path:
+    """Write a report through the generated-files writer (header, atomic)."""
+    from generators.writer import write_tree
+
+    write_tree(root, {relative: text}, owned_dirs=())
+    return root / relative
+
+
+def report_path(a: str, b: str) -> str:
+    """Where ``make diff A=a B=b`` writes its Markdown report."""
+    return f"reports/diff-{a}-{b}.md"
+
+
+def cli_diff(args: Any) -> int:
+    """``python -m generators diff --a A --b B``: terminal table + ``reports/diff-A-B.md``."""
+    from platform_spec.loader import load_all
+
+    specs = load_all()
+    if not args.a or not args.b:
+        raise SpecError(["diff needs two environments: make diff A=<env> B=<env>"])
+    for name in (args.a, args.b):
+        if name not in specs:
+            raise SpecError([f"no such environment '{name}' (allowed: {', '.join(specs)})"])
+    a, b = specs[args.a], specs[args.b]
+    with tempfile.TemporaryDirectory(prefix="diff-") as scratch:
+        report = diff_environments(a, b, synth_stacks([a, b], Path(scratch)))
+    sys.stdout.write(to_table(report, colour=use_colour()))
+    path = write_report(report_path(a.name, b.name), to_markdown(report))
+    print(f"report: {path.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+def cli_diff_changes(args: Any) -> int:
+    """``python -m generators diff-changes [--ref REF]``: per-environment changes against a Git ref."""
+    ref, reports = changes_against(args.ref)
+    for report in reports:
+        print(f"== {report.title}")
+        sys.stdout.write(to_table(report, colour=use_colour()) if report.changes else "no changes\n")
+    path = write_report("reports/changes.md", changes_markdown(ref, reports))
+    print(f"report: {path.relative_to(PROJECT_ROOT)}")
+    return 0

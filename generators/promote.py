@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -252,3 +253,61 @@ def _replace(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def _regenerate(target: str) -> None:
+    """Regenerate the target environment's artifacts (``make synth ENV=<target>``: Terraform + GitOps)."""
+    from generators.cli import main as cli_main
+
+    status = cli_main(["synth", "--env", target])
+    if status != 0:
+        raise RuntimeError(f"regenerating {target} failed (exit {status}); the spec was promoted, run `make synth`")
+
+
+def cli_promote(args: Any) -> int:
+    """``python -m generators promote --from A --to B [--tag T]``: promote, regenerate, show the diff."""
+    from generators import diff
+
+    if not args.from_env or not args.to_env:
+        print("error: promote needs FROM and TO: make promote FROM=dev TO=staging [TAG=v1.4.0]", file=sys.stderr)
+        return 2
+    specs = load_all()
+    target_before = specs.get(args.to_env)
+    with tempfile.TemporaryDirectory(prefix="promote-diff-") as scratch:
+        before = None
+        if target_before is not None and args.from_env in specs and specs[args.from_env].promotes_to == args.to_env:
+            stacks = diff.synth_stacks([target_before], Path(scratch) / "before")
+            before = diff.collect(target_before, stacks)
+        try:
+            promotion = promote(
+                args.from_env, args.to_env, args.tag, alertmanager_url=args.alertmanager_url,
+                on_written=None if args.no_regenerate else lambda done: _regenerate(done.target),
+            )
+        except PromotionRefused as refused:
+            print(f"error: {refused}", file=sys.stderr)
+            return 1
+        print(promotion.gate.describe() if promotion.gate else "")
+        if not promotion.changed:
+            print(f"{promotion.target} is already at {promotion.tag}: nothing to do")
+            return 0
+        for field_name, (old, new) in promotion.edits.items():
+            print(f"{promotion.path.name}: {field_name}: {old} -> {new}")
+        after_spec = load_all()[promotion.target]
+        after = diff.collect(after_spec, diff.synth_stacks([after_spec], Path(scratch) / "after"))
+    assert before is not None
+    report = diff.DiffReport(
+        target_before, after_spec, diff.compare(before, after),
+        title=f"Promotion {promotion.source} → {promotion.target}: {promotion.tag}",
+    )
+    sys.stdout.write(diff.to_table(report, colour=diff.use_colour()))
+    text = diff.to_markdown(
+        report, label_a="before", label_b="after",
+        intro=f"`make promote FROM={promotion.source} TO={promotion.target} TAG={promotion.tag}` changes these "
+        f"generated artifacts of `{promotion.target}` (health gate of `{promotion.source}`: clean).",
+    )
+    path = diff.write_report(f"reports/promote-{promotion.source}-{promotion.target}.md", text)
+    print(f"report: {path.relative_to(PROJECT_ROOT)}")
+    return 0
