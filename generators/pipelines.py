@@ -34,14 +34,14 @@ ATLANTIS_FILE = "atlantis.yaml"
 OWNED_DIRS = (WORKFLOWS_DIR,)
 
 ACTIONS = {
-    "checkout": "actions/checkout@v4.2.2",
-    "python": "actions/setup-python@v5.6.0",
-    "node": "actions/setup-node@v4.4.0",
-    "terraform": "hashicorp/setup-terraform@v3.1.2",
-    "aws": "aws-actions/configure-aws-credentials@v4.2.1",
-    "upload": "actions/upload-artifact@v4.6.2",
+    "checkout": "actions/checkout@v6",
+    "python": "actions/setup-python@v6",
+    "node": "actions/setup-node@v6",
+    "terraform": "hashicorp/setup-terraform@v3",
+    "aws": "aws-actions/configure-aws-credentials@v6",
+    "upload": "actions/upload-artifact@v6",
 }
-"""Every third-party action, pinned to an exact release."""
+"""Every action, pinned to a major release whose inputs actionlint knows (and on the node24 runtime)."""
 
 PYTHON_VERSION = "3.11"
 NODE_VERSION = "20"
@@ -126,8 +126,25 @@ def _chain_pairs(specs: Mapping[str, EnvironmentSpec]) -> list[tuple[Environment
     return [(spec, specs[spec.promotes_to]) for spec in specs.values() if spec.promotes_to in specs]
 
 
+class _Dumper(yaml.SafeDumper):
+    """Block style, no anchors/aliases, multi-line strings as literal blocks."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _string)
+
+
 def _dump(document: Mapping[str, Any]) -> str:
-    return yaml.safe_dump(dict(document), sort_keys=False, default_flow_style=False, width=200, allow_unicode=True)
+    return yaml.dump(
+        dict(document), Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=200, allow_unicode=True
+    )
 
 
 # --- workflows ---------------------------------------------------------------------------------
@@ -251,7 +268,7 @@ def deploy_workflow(spec: EnvironmentSpec) -> dict[str, Any]:
     }
     triggers: dict[str, Any] = {"push": _push_triggers(spec)}
     if manual:
-        sync["if"] = "github.event_name == 'workflow_dispatch' && inputs.sync"
+        sync = {"name": sync["name"], "if": "github.event_name == 'workflow_dispatch' && inputs.sync", **sync}
         triggers["workflow_dispatch"] = {
             "inputs": {
                 "sync": {
