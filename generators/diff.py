@@ -172,31 +172,26 @@ def gitops_files_on_disk(spec: EnvironmentSpec, root: Path = PROJECT_ROOT) -> di
                     files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
     projects = root / "argocd" / "projects"
     if projects.is_dir():
-        for path in sorted(projects.glob(f"{spec.name}*.y*ml")):
+        for path in sorted(projects.glob(f"{spec.name}-*.y*ml")):
             files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+    root_app = root / "argocd" / "root-app.yaml"
+    if root_app.is_file():
+        own = [doc for doc in yaml.safe_load_all(root_app.read_text(encoding="utf-8"))
+               if isinstance(doc, dict) and doc.get("spec", {}).get("project") == spec.name]
+        files["argocd/root-app.yaml"] = yaml.safe_dump_all(own, sort_keys=True)
     return files
 
 
 def gitops_files(spec: EnvironmentSpec, root: Path = PROJECT_ROOT) -> dict[str, str]:
-    """The environment's GitOps files, rendered in memory when the generator offers it, else read from disk."""
-    render = _gitops_renderer()
-    if render is not None and root == PROJECT_ROOT:
-        rendered = render(spec)
-        own = (f"k8s/overlays/{spec.name}/", f"argocd/apps/{spec.name}/", f"argocd/projects/{spec.name}")
-        return {path: text for path, text in sorted(rendered.items()) if path.startswith(own)}
-    return gitops_files_on_disk(spec, root)
-
-
-def _gitops_renderer() -> Callable[[EnvironmentSpec], Mapping[str, str]] | None:
+    """The environment's GitOps files rendered in memory by the GitOps generators (disk when unavailable)."""
     try:
-        from generators import gitops  # type: ignore[attr-defined]  # written by the GitOps generator's owner
+        from generators import argocd, kustomize
+        from generators.yaml_dump import dump
     except ImportError:
-        return None
-    for name in ("render_environment", "render_env", "render"):
-        function = getattr(gitops, name, None)
-        if callable(function):
-            return function
-    return None
+        return gitops_files_on_disk(spec, root)
+    files = {**kustomize.overlay_files(spec), **argocd.environment_files(spec)}
+    files["argocd/root-app.yaml"] = dump(argocd.root_application(spec))
+    return dict(sorted(files.items()))
 
 
 def gitops_section(spec: EnvironmentSpec, files: Mapping[str, str]) -> dict[str, Any]:
@@ -206,8 +201,9 @@ def gitops_section(spec: EnvironmentSpec, files: Mapping[str, str]) -> dict[str,
     for path, text in sorted(files.items()):
         for index, document in enumerate(doc for doc in yaml.safe_load_all(text) if doc is not None):
             if isinstance(document, dict) and "kind" in document:
-                name = (document.get("metadata") or {}).get("name", index)
-                key = f"{normalise(path)} {document['kind']}/{normalise(str(name))}"
+                metadata = document.get("metadata") or {}
+                name = "/".join(str(part) for part in (metadata.get("namespace"), metadata.get("name", index)) if part)
+                key = f"{normalise(path)} {document['kind']}/{normalise(name)}"
             else:
                 key = f"{normalise(path)} #{index}"
             objects[key] = prepare(document, normalise)

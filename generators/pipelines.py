@@ -58,8 +58,10 @@ def release_role_arn(spec: EnvironmentSpec) -> str:
 
 
 def root_app(spec: EnvironmentSpec) -> str:
-    """Name of the environment's ArgoCD root (App-of-Apps) application."""
-    return f"{spec.name}-root"
+    """Name of the environment's ArgoCD root (App-of-Apps) application, as the ArgoCD generator names it."""
+    from generators.argocd import root_application
+
+    return str(root_application(spec)["metadata"]["name"])
 
 
 def deployed_by_pipeline(spec: EnvironmentSpec) -> bool:

@@ -1,0 +1,110 @@
+"""The promotion health gate against a local Alertmanager stub serving recorded v2 answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from generators import health_gate
+from platform_spec.model import EnvironmentSpec
+from tests.fixtures.alertmanager.stub import Stub, alertmanager_stub, closed_port_url
+
+
+@pytest.fixture()
+def stub() -> Iterator[Stub]:
+    with alertmanager_stub(slow_seconds=1.5) as running:
+        yield running
+
+
+def test_clean_alerts_pass(stub: Stub, specs: dict[str, EnvironmentSpec]) -> None:
+    result = health_gate.check(specs["staging"], stub.url("clean"))
+    assert result.ok, result.describe()
+    assert result.reasons == []
+
+
+def test_query_asks_for_active_unsilenced_uninhibited_alerts(stub: Stub, specs: dict[str, EnvironmentSpec]) -> None:
+    health_gate.check(specs["staging"], stub.url("clean"))
+    assert stub.requests == ["/clean/api/v2/alerts?active=true&silenced=false&inhibited=false"]
+
+
+def test_firing_alerts_block_and_are_named(stub: Stub, specs: dict[str, EnvironmentSpec]) -> None:
+    result = health_gate.check(specs["staging"], stub.url("firing"))
+    assert not result.ok
+    assert [alert.split(" ")[0] for alert in result.blocking] == ["KubeDeploymentReplicasMismatch", "PostgresqlDown"]
+    assert "2 active alert(s) at or above 'warning'" in result.describe()
+
+
+def test_threshold_comes_from_the_spec(stub: Stub, specs: dict[str, EnvironmentSpec]) -> None:
+    assert specs["dev"].gitops.alert_severity == "critical"
+    assert health_gate.check(specs["dev"], stub.url("warning")).ok
+    assert not health_gate.check(specs["staging"], stub.url("warning")).ok
+    assert not health_gate.check(specs["dev"], stub.url("firing")).ok
+
+
+@pytest.mark.parametrize(
+    ("scenario", "reason"),
+    [("error", "HTTP 500"), ("invalid", "invalid answer"), ("missing", "HTTP 404"), ("slow", "unreachable")],
+)
+def test_broken_answers_block(stub: Stub, specs: dict[str, EnvironmentSpec], scenario: str, reason: str) -> None:
+    result = health_gate.check(specs["staging"], stub.url(scenario), timeout=0.5)
+    assert not result.ok
+    assert reason in result.reasons[0]
+
+
+def test_unreachable_blocks(specs: dict[str, EnvironmentSpec]) -> None:
+    result = health_gate.check(specs["staging"], closed_port_url(), timeout=2)
+    assert not result.ok
+    assert "unreachable" in result.reasons[0]
+
+
+def test_missing_url_blocks(specs: dict[str, EnvironmentSpec], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(health_gate.URL_OVERRIDE_VARIABLE, raising=False)
+    spec = specs["staging"].model_copy(
+        update={"gitops": specs["staging"].gitops.model_copy(update={"alertmanager_url": None})}
+    )
+    result = health_gate.check(spec)
+    assert not result.ok
+    assert "alertmanager_url is not set" in result.reasons[0]
+
+
+def test_environment_variable_overrides_the_spec(
+    stub: Stub, specs: dict[str, EnvironmentSpec], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(health_gate.URL_OVERRIDE_VARIABLE, stub.url("firing"))
+    assert not health_gate.check(specs["staging"]).ok
+    monkeypatch.setenv(health_gate.URL_OVERRIDE_VARIABLE, stub.url("clean"))
+    assert health_gate.check(specs["staging"]).ok
+
+
+def test_unsupported_scheme_blocks(specs: dict[str, EnvironmentSpec]) -> None:
+    result = health_gate.check(specs["staging"], "file:///etc")
+    assert not result.ok
+    assert "scheme" in result.reasons[0]
+
+
+def _alert(severity: str | None, state: str = "active", silenced: list[str] | None = None) -> dict:
+    labels = {"alertname": "Example", "namespace": "auth"}
+    if severity is not None:
+        labels["severity"] = severity
+    return {"labels": labels, "status": {"state": state, "silencedBy": silenced or [], "inhibitedBy": []}}
+
+
+def test_severity_ranking_fails_closed() -> None:
+    assert health_gate.blocking_alerts([_alert("info")], "warning") == []
+    assert health_gate.blocking_alerts([_alert("none")], "info") == []
+    assert health_gate.blocking_alerts([_alert("warning")], "warning") != []
+    assert health_gate.blocking_alerts([_alert(None)], "critical") != []  # no severity: treated as critical
+    assert health_gate.blocking_alerts([_alert("page")], "critical") != []  # unknown: treated as critical
+
+
+def test_silenced_and_suppressed_alerts_do_not_block() -> None:
+    assert health_gate.blocking_alerts([_alert("critical", state="suppressed")], "info") == []
+    assert health_gate.blocking_alerts([_alert("critical", silenced=["id"])], "info") == []
+
+
+def test_malformed_bodies_raise() -> None:
+    with pytest.raises(ValueError, match="JSON list"):
+        health_gate.blocking_alerts({"data": []}, "warning")
+    with pytest.raises(ValueError, match="object"):
+        health_gate.blocking_alerts(["alert"], "warning")
