@@ -78,6 +78,7 @@ COMMANDS: dict[str, Command] = {
     "promote": _lazy("generators.promote", "cli_promote"),
     "pipelines": _lazy("generators.pipelines", "cli_pipelines"),
     "change-window": _lazy("generators.change_window", "cli_change_window"),
+    "gitops": _lazy("generators.gitops", "command"),
 }
 
 
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--env", default="all", help="environment name, comma-separated list, or 'all'")
     parser.add_argument("--outdir", default=str(PROJECT_ROOT / "cdktf.out"), help="cdktf output directory")
     parser.add_argument("--output", help="output file (spec-reference)")
+    parser.add_argument("--root", help="gitops: project root to write k8s/ and argocd/ under (default: this one)")
     parser.add_argument("--terraform-only", action="store_true", help="synth: skip the GitOps files")
     parser.add_argument("--a", help="diff: first environment")
     parser.add_argument("--b", help="diff: second environment")

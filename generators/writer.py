@@ -90,12 +90,12 @@ def write_tree(
 
     with tempfile.TemporaryDirectory(prefix=".generate-", dir=root) as scratch:
         staging = Path(scratch)
-        for directory in owned:
-            source = root / directory
-            if source.is_dir():
-                shutil.copytree(source, staging / directory, dirs_exist_ok=True)
-        for relative in stale:
-            (staging / relative).unlink(missing_ok=True)
+        # the staging tree = the owned directories as they will be: files kept as they are
+        # (hand-written ones) are copied, stale ones left out, rendered ones written below
+        for relative in _kept_files(root, owned, rendered, stale):
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / relative, target)
         for relative, content in rendered.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -108,6 +108,24 @@ def write_tree(
         return _swap_in(root, staging, rendered, stale)
 
 
+def pending_changes(root: Path, files: Mapping[str, str], owned_dirs: Iterable[str]) -> list[str]:
+    """Relative paths ``write_tree`` would write (bytes differ) or remove (stale), sorted.
+
+    Lets a caller validate only what changes (e.g. build only the overlays whose inputs moved).
+    """
+    rendered = {relative: with_header(relative, content) for relative, content in files.items()}
+    changed = []
+    for relative, content in rendered.items():
+        target = root / relative
+        try:
+            same = target.read_text(encoding="utf-8") == content
+        except (OSError, UnicodeDecodeError):
+            same = False
+        if not same:
+            changed.append(relative)
+    return sorted(changed + _stale_generated(root, sorted(set(owned_dirs)), rendered))
+
+
 def _refuse_foreign(root: Path, rendered: Mapping[str, str]) -> None:
     foreign = [relative for relative in rendered if (root / relative).exists() and not is_generated(root / relative)]
     if foreign:
@@ -116,6 +134,19 @@ def _refuse_foreign(root: Path, rendered: Mapping[str, str]) -> None:
             f"refusing to overwrite files that were not generated (no '{MARKER[:9]}' header): {listed}; "
             "move them away or add them to the spec"
         )
+
+
+def _kept_files(root: Path, owned: list[str], rendered: Mapping[str, str], stale: list[str]) -> list[str]:
+    dropped = set(rendered) | set(stale)
+    kept = []
+    for directory in owned:
+        base = root / directory
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                relative = path.relative_to(root).as_posix()
+                if path.is_file() and relative not in dropped:
+                    kept.append(relative)
+    return sorted(set(kept))
 
 
 def _stale_generated(root: Path, owned: list[str], rendered: Mapping[str, str]) -> list[str]:

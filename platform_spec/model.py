@@ -254,6 +254,8 @@ class GitOps(SpecModel):
     """Alertmanager API base URL used by the promotion health gate."""
     alert_severity: Severity = "warning"
     """Alerts at or above this severity block promotion out of this environment."""
+    hook_image: str = Field(default="docker.io/curlimages/curl:8.11.1", pattern=r"^[a-z0-9./_-]+:[A-Za-z0-9_.-]+$")
+    """Pinned image of the PreSync/PostSync validation hook Jobs (`auto-with-hooks` only)."""
 
     @field_validator("image_tag")
     @classmethod

@@ -1,0 +1,285 @@
+"""ArgoCD files: ``argocd/root-app.yaml``, ``argocd/projects/<env>-project.yaml``,
+``argocd/apps/<env>/<wave>-<component>.yaml`` and ``argocd/applicationsets/platform.yaml``.
+
+``root-app.yaml`` is shared: one root App-of-Apps document per environment, labelled
+``sesacthon.io/env``; each cluster applies its own (``kubectl apply -f argocd/root-app.yaml -l
+sesacthon.io/env=<env>``), which points at ``argocd/apps/<env>``. The ApplicationSet renders the
+same roots through a cluster generator (``clusterName`` from the spec) for the multi-cluster future.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from generators.kustomize import DATA_CREDENTIALS
+from generators.network_policies import NAMESPACES
+from generators.policies import ENV_LABEL
+from generators.waves import PLAN, Component
+from generators.yaml_dump import dump, dump_all
+from platform_spec.model import EnvironmentSpec
+
+Doc = dict[str, Any]
+Files = dict[str, str]
+
+ARGOCD_NAMESPACE = "argocd"
+FINALIZER = "resources-finalizer.argocd.argoproj.io"
+WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave"
+LOCAL_SERVER = "https://kubernetes.default.svc"
+
+CLUSTER_RESOURCES: tuple[tuple[str, str], ...] = (
+    ("", "Namespace"),
+    ("apiextensions.k8s.io", "CustomResourceDefinition"),
+    ("rbac.authorization.k8s.io", "ClusterRole"),
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+    ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+    ("storage.k8s.io", "StorageClass"),
+    ("storage.k8s.io", "CSIDriver"),
+    ("scheduling.k8s.io", "PriorityClass"),
+    ("networking.k8s.io", "IngressClass"),
+    ("elbv2.k8s.aws", "IngressClassParams"),
+    ("external-secrets.io", "ClusterSecretStore"),
+    ("kyverno.io", "ClusterPolicy"),
+)
+"""Cluster-scoped kinds an environment's project may manage (group, kind)."""
+
+
+# --- chart values (placement and sizes from the spec) ----------------------------------------
+def node_selector(spec: EnvironmentSpec, service: str) -> dict[str, str]:
+    """nodeSelector of the node group running ``service`` (empty when no group names it)."""
+    for group in spec.cluster.node_groups:
+        if service in group.services:
+            return {"sesacthon.io/node-group": group.name}
+    return {}
+
+
+def _instances(spec: EnvironmentSpec) -> int:
+    return max(spec.gitops.replicas, 2) if spec.gitops.high_availability else 1
+
+
+def _operator_only(spec: EnvironmentSpec) -> Doc:
+    disabled = {"enabled": False}
+    return {
+        "fullnameOverride": "prometheus-operator",
+        "crds": disabled,
+        "defaultRules": {"create": False},
+        "alertmanager": disabled,
+        "grafana": disabled,
+        "prometheus": disabled,
+        "kubeStateMetrics": disabled,
+        "nodeExporter": disabled,
+        "prometheusOperator": {"nodeSelector": node_selector(spec, "monitoring")},
+    }
+
+
+def _monitoring(spec: EnvironmentSpec) -> Doc:
+    placement = node_selector(spec, "monitoring")
+    return {
+        "fullnameOverride": "monitoring",
+        "crds": {"enabled": False},
+        "prometheusOperator": {"enabled": False},
+        "prometheus": {"prometheusSpec": {"replicas": _instances(spec), "nodeSelector": placement}},
+        "alertmanager": {"alertmanagerSpec": {"replicas": _instances(spec), "nodeSelector": placement}},
+        "grafana": {"nodeSelector": placement},
+    }
+
+
+CHART_VALUES: dict[str, Callable[[EnvironmentSpec], Doc]] = {
+    "ebs-csi-driver": lambda spec: {"controller": {"region": spec.aws.region}},
+    "external-secrets": lambda spec: {"installCRDs": True},
+    "kyverno": lambda spec: {"admissionController": {"replicas": 3 if spec.gitops.high_availability else 1}},
+    "aws-load-balancer-controller": lambda spec: {"clusterName": spec.prefix, "region": spec.aws.region},
+    "prometheus-operator": _operator_only,
+    "monitoring": _monitoring,
+    "infra-postgresql": lambda spec: {"nodeSelector": node_selector(spec, "postgresql")},
+    "infra-redis": lambda spec: {"nodeSelector": node_selector(spec, "redis")},
+    "postgresql": lambda spec: {"cluster": {
+        "instances": _instances(spec), "affinity": {"nodeSelector": node_selector(spec, "postgresql")},
+    }},
+    "redis": lambda spec: {"nodeSelector": node_selector(spec, "redis")},
+    "rabbitmq": lambda spec: {
+        "replicaCount": _instances(spec),
+        "auth": {"existingPasswordSecret": DATA_CREDENTIALS, "existingSecretPasswordKey": "rabbitmq-password"},
+        "nodeSelector": node_selector(spec, "rabbitmq"),
+    },
+    "argo-workflows": lambda spec: {"controller": {"nodeSelector": node_selector(spec, "monitoring")}},
+}
+"""Helm values per chart component (``Component.values_key``)."""
+
+
+# --- Applications ---------------------------------------------------------------------------
+def sync_policy(spec: EnvironmentSpec, server_side_apply: bool = False) -> Doc:
+    """Sync policy of the environment: automated (dev, staging with hooks) or manual (prod)."""
+    policy: Doc = {}
+    if spec.gitops.sync_mode in ("auto", "auto-with-hooks"):
+        policy["automated"] = {"prune": True, "selfHeal": True}
+    options = ["PrunePropagationPolicy=foreground"]
+    if server_side_apply:
+        options.append("ServerSideApply=true")
+    policy["syncOptions"] = options
+    policy["retry"] = {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"}}
+    return policy
+
+
+def _source(spec: EnvironmentSpec, component: Component) -> Doc:
+    if component.chart is None:
+        return {"repoURL": spec.gitops.repo_url, "targetRevision": spec.git.target_revision,
+                "path": component.path(spec.name)}
+    source: Doc = {"repoURL": component.chart.repo_url, "chart": component.chart.name,
+                   "targetRevision": component.chart.version}
+    helm: Doc = {"releaseName": component.name}
+    if component.values_key is not None:
+        helm["valuesObject"] = CHART_VALUES[component.values_key](spec)
+    source["helm"] = helm
+    return source
+
+
+def _app_meta(spec: EnvironmentSpec, name: str, wave: int | None = None, layer: str | None = None) -> Doc:
+    labels = {ENV_LABEL: spec.name}
+    if layer:
+        labels["sesacthon.io/layer"] = layer
+    meta: Doc = {"name": name, "namespace": ARGOCD_NAMESPACE, "labels": labels}
+    if wave is not None:
+        meta["annotations"] = {WAVE_ANNOTATION: str(wave)}
+    meta["finalizers"] = [FINALIZER]
+    return meta
+
+
+def application(spec: EnvironmentSpec, component: Component) -> Doc:
+    """The Application of one wave-plan component in one environment."""
+    app: Doc = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": _app_meta(spec, f"{spec.name}-{component.name}", component.wave, component.layer),
+        "spec": {
+            "project": spec.name,
+            "source": _source(spec, component),
+            "destination": {"server": spec.gitops.cluster_server, "namespace": component.namespace},
+            "syncPolicy": sync_policy(spec, component.server_side_apply),
+        },
+    }
+    if component.layer == "apps" and spec.gitops.high_availability:
+        # the HPA owns the replica count; ArgoCD must not reset it
+        app["spec"]["ignoreDifferences"] = [{"group": "apps", "kind": "Deployment", "jsonPointers": ["/spec/replicas"]}]
+    return app
+
+
+def root_application(spec: EnvironmentSpec) -> Doc:
+    """The environment's App-of-Apps (applied once per cluster)."""
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": _app_meta(spec, f"root-{spec.name}"),
+        "spec": {
+            "project": spec.name,
+            "source": {"repoURL": spec.gitops.repo_url, "targetRevision": spec.git.target_revision,
+                       "path": f"argocd/apps/{spec.name}"},
+            "destination": {"server": spec.gitops.cluster_server, "namespace": ARGOCD_NAMESPACE},
+            "syncPolicy": sync_policy(spec),
+        },
+    }
+
+
+# --- AppProject -----------------------------------------------------------------------------
+def _roles(spec: EnvironmentSpec) -> list[Doc]:
+    project = spec.name
+
+    def policies(role: str, actions: Iterable[str]) -> list[str]:
+        return [f"p, proj:{project}:{role}, applications, {action}, {project}/*, allow" for action in actions]
+
+    roles = [
+        {"name": "release", "description": "Release pipeline: sync promoted revisions",
+         "policies": policies("release", ("get", "sync")), "groups": [f"{spec.project}:release-pipeline"]},
+        {"name": "operator", "description": f"Operators of {project} ({spec.operated_by})",
+         "policies": policies("operator", ("get", "sync", "action/*")),
+         "groups": [f"{spec.project}:{spec.operated_by}"]},
+    ]
+    developer_actions = ("get", "sync") if spec.access.developers_may_assume else ("get",)
+    roles.append({"name": "developer", "description": "Developers" + (" (self-service)" if
+                  spec.access.developers_may_assume else " (read-only)"),
+                  "policies": policies("developer", developer_actions), "groups": [f"{spec.project}:developers"]})
+    return roles
+
+
+def project(spec: EnvironmentSpec) -> Doc:
+    """The environment's AppProject: sources, destinations, cluster kinds, roles, change window."""
+    repos = sorted({spec.gitops.repo_url} | {c.chart.repo_url for c in PLAN if c.chart is not None})
+    namespaces = sorted({ns.name for ns in NAMESPACES} | {c.namespace for c in PLAN} | {ARGOCD_NAMESPACE})
+    body: Doc = {
+        "description": f"{spec.name}: {spec.purpose} (sync: {spec.gitops.sync_mode})",
+        "sourceRepos": repos,
+        "destinations": [{"server": spec.gitops.cluster_server, "namespace": ns} for ns in namespaces],
+        "clusterResourceWhitelist": [{"group": group, "kind": kind} for group, kind in CLUSTER_RESOURCES],
+        "roles": _roles(spec),
+    }
+    window = spec.gitops.change_window
+    if window is not None:
+        body["syncWindows"] = [{
+            "kind": "allow",
+            "schedule": window.schedule,
+            "duration": window.duration,
+            "timeZone": window.timezone,
+            "applications": ["*"],
+            "manualSync": False,
+        }]
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "AppProject",
+        "metadata": {"name": spec.name, "namespace": ARGOCD_NAMESPACE, "labels": {ENV_LABEL: spec.name},
+                     "finalizers": [FINALIZER]},
+        "spec": body,
+    }
+
+
+# --- ApplicationSet -------------------------------------------------------------------------
+def application_set(spec: EnvironmentSpec) -> Doc:
+    """Roots per registered cluster whose ``sesacthon.io/cluster-name`` label is the spec's clusterName."""
+    cluster = spec.gitops.cluster_name
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "ApplicationSet",
+        "metadata": {"name": f"platform-{spec.name}", "namespace": ARGOCD_NAMESPACE,
+                     "labels": {ENV_LABEL: spec.name}},
+        "spec": {
+            "goTemplate": True,
+            "goTemplateOptions": ["missingkey=error"],
+            "generators": [{"clusters": {
+                "selector": {"matchLabels": {"sesacthon.io/cluster-name": cluster}},
+                "values": {"clusterName": cluster, "env": spec.name},
+            }}],
+            "template": {
+                "metadata": {
+                    "name": "root-{{.values.env}}-{{.name}}",
+                    "labels": {ENV_LABEL: spec.name},
+                    "annotations": {"sesacthon.io/cluster-server": "{{.server}}"},
+                },
+                "spec": {
+                    "project": spec.name,
+                    "source": {"repoURL": spec.gitops.repo_url, "targetRevision": spec.git.target_revision,
+                               "path": f"argocd/apps/{spec.name}"},
+                    # the root's Applications live beside the managing Argo CD; they target the cluster
+                    # named by the spec (gitops.cluster_server) themselves
+                    "destination": {"server": LOCAL_SERVER, "namespace": ARGOCD_NAMESPACE},
+                    "syncPolicy": sync_policy(spec),
+                },
+            },
+        },
+    }
+
+
+# --- files ----------------------------------------------------------------------------------
+def environment_files(spec: EnvironmentSpec) -> Files:
+    """``argocd/apps/<env>/*.yaml`` and ``argocd/projects/<env>-project.yaml``."""
+    files = {f"argocd/apps/{spec.name}/{c.file_name()}": dump(application(spec, c)) for c in PLAN}
+    files[f"argocd/projects/{spec.name}-project.yaml"] = dump(project(spec))
+    return files
+
+
+def shared_files(specs: Iterable[EnvironmentSpec]) -> Files:
+    """``argocd/root-app.yaml`` and ``argocd/applicationsets/platform.yaml`` (every environment)."""
+    chosen = list(specs)
+    return {
+        "argocd/root-app.yaml": dump_all(root_application(spec) for spec in chosen),
+        "argocd/applicationsets/platform.yaml": dump_all(application_set(spec) for spec in chosen),
+    }

@@ -1,0 +1,119 @@
+"""``python -m generators gitops``: render ``k8s/`` and ``argocd/`` from the specs, validate, swap in.
+
+Pure renderers (``kustomize``, ``argocd``, ``policies``, ``network_policies``) produce
+``{relative_path: content}``; this module collects them and hands them to ``writer.write_tree``,
+whose validate hook builds every overlay with ``kubectl kustomize`` and checks every document
+against a real schema before anything on disk changes. Never imports cdktf, jsii or ``stacks``.
+
+Ownership: ``k8s/base`` is shared by every environment and ``argocd/root-app.yaml`` and the
+ApplicationSet list every environment, so they are always rendered from all specs;
+``k8s/overlays/<env>``, ``argocd/apps/<env>`` and ``argocd/projects/<env>-project.yaml`` are
+owned per environment, so ``--env dev`` leaves the other environments' files untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from generators import argocd, kustomize, validation, writer
+from generators.waves import plan_problems
+from platform_spec.loader import PROJECT_ROOT, load_all
+from platform_spec.model import EnvironmentSpec
+
+Files = dict[str, str]
+
+
+def render(all_specs: Iterable[EnvironmentSpec], chosen: Iterable[EnvironmentSpec]) -> Files:
+    """Every GitOps file for ``chosen`` plus the shared files (base, root app, ApplicationSet)."""
+    everything = list(all_specs)
+    problems = plan_problems()
+    if problems:
+        raise ValueError("wave plan: " + "; ".join(problems))
+    files: Files = {}
+    files.update(kustomize.base_files(everything))
+    files.update(argocd.shared_files(everything))
+    for spec in chosen:
+        files.update(kustomize.overlay_files(spec))
+        files.update(argocd.environment_files(spec))
+    return files
+
+
+def owned_dirs(chosen: Iterable[EnvironmentSpec], everything: bool = False) -> list[str]:
+    """Directories whose stale generated files this run may remove (all of k8s/ and argocd/ when
+    every environment is rendered, so a deleted environment's files go too)."""
+    if everything:
+        return ["argocd", "k8s"]
+    dirs = ["k8s/base", "argocd/applicationsets"]
+    for spec in chosen:
+        dirs += [f"k8s/overlays/{spec.name}", f"argocd/apps/{spec.name}"]
+    return dirs
+
+
+def affected(changed: Iterable[str], environments: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Overlays to build and ArgoCD files to check for a set of changed paths.
+
+    A change under ``k8s/base`` affects every environment; a change under
+    ``k8s/overlays/<env>`` affects that one. Unchanged files were validated when written.
+    """
+    paths = list(changed)
+    names = list(environments)
+    if any(path.startswith("k8s/base/") for path in paths):
+        overlays = names
+    else:
+        overlays = [env for env in names if any(path.startswith(f"k8s/overlays/{env}/") for path in paths)]
+    return overlays, [path for path in paths if path.startswith("argocd/")]
+
+
+def generate(
+    root: Path = PROJECT_ROOT,
+    env: str = "all",
+    build: bool = True,
+    environments_dir: Path | None = None,
+    full: bool = False,
+) -> writer.WriteResult:
+    """Render, validate in a temporary copy and swap in; the previous files survive any failure.
+
+    Validation covers what changes (``full``: everything): the overlays whose inputs change are
+    built with ``kubectl kustomize`` and every built document and changed ArgoCD file is checked
+    against its schema. Without kubectl, overlays are not built (a warning; ``make test`` fails).
+    """
+    from generators.cli import select
+
+    specs = load_all(environments_dir)
+    chosen = select(env, specs)
+    files = render(specs.values(), chosen)
+    names = [spec.name for spec in chosen]
+    owned = owned_dirs(chosen, len(chosen) == len(specs))
+    if full:
+        overlays, argocd_files = names, None
+    else:
+        overlays, argocd_files = affected(writer.pending_changes(root, files, owned), names)
+
+    def check(staging: Path) -> None:
+        try:
+            validation.validate_tree(staging, overlays, build=build, argocd_files=argocd_files)
+        except validation.KustomizeMissing as error:
+            print(f"warning: {error}; overlays not built (make test builds them)", file=sys.stderr)
+            validation.validate_tree(staging, overlays, build=False, argocd_files=argocd_files)
+
+    return writer.write_tree(root, files, owned, validate=check)
+
+
+def command(args: argparse.Namespace) -> int:
+    """CLI entry (``make gitops ENV=<env|all>``)."""
+    started = time.perf_counter()
+    try:
+        result = generate(Path(getattr(args, "root", None) or PROJECT_ROOT), args.env)
+    except (writer.ValidationFailed, writer.OwnershipError, ValueError) as error:
+        print(f"error: gitops: {error}", file=sys.stderr)
+        return 1
+    elapsed = time.perf_counter() - started
+    print(
+        f"gitops ({args.env}): {len(result.written)} written, {len(result.unchanged)} unchanged, "
+        f"{len(result.removed)} removed in {elapsed:.2f}s"
+    )
+    return 0
