@@ -535,9 +535,22 @@ ATLANTIS_SCHEMA: dict[str, Any] = {
 """The repo-level config keys Atlantis documents (``atlantis.yaml`` reference), as a JSON schema."""
 
 
+def promotion_order(specs: Mapping[str, EnvironmentSpec]) -> dict[str, EnvironmentSpec]:
+    """The environments along their promotion chains (dev → staging → prod), the rest by name."""
+    targets = {spec.promotes_to for spec in specs.values() if spec.promotes_to}
+    ordered: dict[str, EnvironmentSpec] = {}
+    for start in sorted(set(specs) - targets):
+        current: str | None = start
+        while current in specs and current not in ordered:
+            ordered[current] = specs[current]
+            current = specs[current].promotes_to
+    return {**ordered, **{name: specs[name] for name in sorted(specs) if name not in ordered}}
+
+
 def render(specs: Mapping[str, EnvironmentSpec]) -> dict[str, str]:
-    """Every pipeline file: the workflows and ``atlantis.yaml``."""
-    return {**workflows(specs), ATLANTIS_FILE: _dump(atlantis_config(specs))}
+    """Every pipeline file: the workflows and ``atlantis.yaml`` (independent of the input order)."""
+    ordered = promotion_order(specs)
+    return {**workflows(ordered), ATLANTIS_FILE: _dump(atlantis_config(ordered))}
 
 
 def validate_tree(root: Path) -> None:

@@ -1,0 +1,84 @@
+"""The generated workflows pass actionlint (with shellcheck) and GitHub's workflow JSON schema."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generators import pipelines
+from platform_spec.loader import load_all
+
+pytestmark = pytest.mark.tools
+
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    found = BIN / name if (BIN / name).exists() else shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} is not installed; `make venv` installs it from requirements.txt")
+    return str(found)
+
+
+def _workflows(root: Path) -> list[str]:
+    files = sorted(str(path) for path in (root / pipelines.WORKFLOWS_DIR).glob("*.yml"))
+    assert files, "no workflow files"
+    return files
+
+
+def test_actionlint(project_root: Path) -> None:
+    result = subprocess.run(
+        [_tool("actionlint"), "-no-color", "-shellcheck", _tool("shellcheck"), *_workflows(project_root)],
+        cwd=project_root, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_mistakes(tmp_path: Path) -> None:
+    """The linter is really checking: an unknown action input and an undefined context fail."""
+    broken = tmp_path / ".github/workflows/broken.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        f"      - uses: {pipelines.ACTIONS['checkout']}\n        with: {{fetch-deep: 1}}\n"
+        "      - run: echo ${{ github.nope }}\n"
+    )
+    result = subprocess.run([_tool("actionlint"), "-no-color", str(broken)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert 'input "fetch-deep" is not defined' in result.stdout
+    assert 'property "nope" is not defined' in result.stdout
+
+
+def test_github_workflow_schema(project_root: Path) -> None:
+    result = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *_workflows(project_root)],
+        cwd=project_root, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_atlantis_yaml_has_only_documented_keys(project_root: Path) -> None:
+    import jsonschema
+
+    jsonschema.validate(yaml.safe_load((project_root / pipelines.ATLANTIS_FILE).read_text()), pipelines.ATLANTIS_SCHEMA)
+
+
+def test_a_new_environment_still_lints(environments_copy: Path, tmp_path: Path) -> None:
+    qa = (environments_copy / "staging.yaml").read_text()
+    qa = qa.replace("name: staging", "name: qa").replace("short_name: stg", "short_name: qa")
+    qa = qa.replace("10.20.", "10.40.").replace("staging.ecoeco.app", "qa.ecoeco.app")
+    (environments_copy / "qa.yaml").write_text(qa.replace("promotes_to: prod\n", ""))
+    pipelines.write(load_all(environments_copy), tmp_path)
+    files = _workflows(tmp_path)
+    assert str(tmp_path / ".github/workflows/deploy-qa.yml") in files
+    lint = subprocess.run([_tool("actionlint"), "-no-color", "-shellcheck", _tool("shellcheck"), *files],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert lint.returncode == 0, lint.stdout
+    schema = subprocess.run([_tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *files],
+                            capture_output=True, text=True, timeout=120)
+    assert schema.returncode == 0, schema.stdout

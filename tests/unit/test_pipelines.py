@@ -1,0 +1,163 @@
+"""Pipeline files: generated from the specs, committed, one workflow per concern, loop over environments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from generators import pipelines
+from generators.writer import with_header
+from platform_spec.loader import load_all
+from platform_spec.model import EnvironmentSpec
+
+
+def _docs(specs: dict[str, EnvironmentSpec]) -> dict[str, dict]:
+    return {path: yaml.safe_load(text) for path, text in pipelines.render(specs).items()}
+
+
+def test_committed_files_are_current(specs: dict[str, EnvironmentSpec], project_root: Path) -> None:
+    stale = [
+        path for path, text in pipelines.render(specs).items()
+        if not (project_root / path).is_file() or (project_root / path).read_text() != with_header(path, text)
+    ]
+    assert stale == [], f"run `make pipelines`: stale {stale}"
+
+
+def test_rendering_is_deterministic(specs: dict[str, EnvironmentSpec]) -> None:
+    assert pipelines.render(specs) == pipelines.render(dict(reversed(list(specs.items()))))
+
+
+def test_one_workflow_per_concern(specs: dict[str, EnvironmentSpec]) -> None:
+    assert sorted(pipelines.render(specs)) == [
+        ".github/workflows/deploy-prod.yml",
+        ".github/workflows/deploy-staging.yml",
+        ".github/workflows/drift.yml",
+        ".github/workflows/promote-prod-pr.yml",
+        ".github/workflows/pull-request.yml",
+        "atlantis.yaml",
+    ]
+
+
+def test_a_new_environment_appears_without_code_changes(environments_copy: Path) -> None:
+    qa = (environments_copy / "staging.yaml").read_text()
+    qa = qa.replace("name: staging", "name: qa").replace("short_name: stg", "short_name: qa")
+    qa = qa.replace("10.20.", "10.40.").replace("staging.ecoeco.app", "qa.ecoeco.app")
+    qa = qa.replace("promotes_to: prod\n", "")
+    (environments_copy / "qa.yaml").write_text(qa)
+    docs = _docs(load_all(environments_copy))
+    assert ".github/workflows/deploy-qa.yml" in docs
+    matrix = docs[".github/workflows/drift.yml"]["jobs"]["drift"]["strategy"]["matrix"]
+    assert "qa" in [row["env"] for row in matrix["include"]]
+    assert {"qa", "qa-state"} <= {project["name"] for project in docs["atlantis.yaml"]["projects"]}
+
+
+def test_release_role_and_oidc(specs: dict[str, EnvironmentSpec]) -> None:
+    docs = _docs(specs)
+    for path, doc in docs.items():
+        if path == "atlantis.yaml":
+            continue
+        for job in doc["jobs"].values():
+            steps = [step for step in job["steps"] if "configure-aws-credentials" in step.get("uses", "")]
+            if steps:
+                assert doc["permissions"]["id-token"] == "write", path
+                assert "environment" in job, f"{path}: OIDC sub must be the environment (trust policy)"
+    staging = docs[".github/workflows/deploy-staging.yml"]["jobs"]["deploy"]["steps"]
+    assume = next(step for step in staging if "configure-aws-credentials" in step.get("uses", ""))
+    assert assume["with"]["role-to-assume"] == "arn:aws:iam::222222222222:role/sesacthon-stg-release"
+    assert assume["with"]["aws-region"] == "ap-northeast-2"
+
+
+def test_every_action_is_pinned(specs: dict[str, EnvironmentSpec]) -> None:
+    for path, text in pipelines.render(specs).items():
+        for line in text.splitlines():
+            if "uses:" in line:
+                assert "@v" in line and not line.rstrip().endswith(("@main", "@master", "@latest")), f"{path}: {line}"
+
+
+def test_triggers(specs: dict[str, EnvironmentSpec]) -> None:
+    docs = _docs(specs)
+    assert docs[".github/workflows/pull-request.yml"]["on"] == {"pull_request": {}}
+    staging = docs[".github/workflows/deploy-staging.yml"]["on"]["push"]
+    assert staging == {"branches": ["release/*"], "tags": ["release/*"]}
+    assert docs[".github/workflows/deploy-prod.yml"]["on"]["push"] == {"branches": ["main"]}
+    assert docs[".github/workflows/drift.yml"]["on"]["schedule"] == [{"cron": pipelines.DRIFT_SCHEDULE}]
+
+
+def test_prod_gates(specs: dict[str, EnvironmentSpec]) -> None:
+    prod = _docs(specs)[".github/workflows/deploy-prod.yml"]
+    deploy = prod["jobs"]["deploy"]
+    assert deploy["environment"]["name"] == "prod"
+    names = [step["name"] for step in deploy["steps"]]
+    window = names.index("Change window (0 22 * * 2, 2h, Asia/Seoul)")
+    assert window < names.index("Assume sesacthon-prod-release (OIDC)")
+    assert deploy["steps"][window]["run"] == ".venv/bin/python -m generators change-window --env prod"
+    assert prod["jobs"]["sync"]["if"] == "github.event_name == 'workflow_dispatch' && inputs.sync"
+    assert prod["concurrency"] == {"group": "deploy-prod", "cancel-in-progress": False}
+
+
+def test_staging_syncs_the_root_app_and_waits(specs: dict[str, EnvironmentSpec]) -> None:
+    sync = _docs(specs)[".github/workflows/deploy-staging.yml"]["jobs"]["sync"]
+    assert "if" not in sync
+    runs = [step.get("run", "") for step in sync["steps"]]
+    assert "argocd app sync root-staging --prune --timeout 600" in runs
+    assert "argocd app wait root-staging --health --sync --timeout 900" in runs
+
+
+def test_pull_request_plans_dev_and_uploads_reports(specs: dict[str, EnvironmentSpec]) -> None:
+    jobs = _docs(specs)[".github/workflows/pull-request.yml"]["jobs"]
+    assert set(jobs) == {"test", "diff", "plan-dev"}
+    assert any(step.get("run") == "make test" for step in jobs["test"]["steps"])
+    diff_runs = [step.get("run", "") for step in jobs["diff"]["steps"]]
+    assert "make diff A=dev B=staging" in diff_runs and "make diff A=staging B=prod" in diff_runs
+    uploads = [step for step in jobs["plan-dev"]["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
+    assert uploads[0]["with"]["path"] == "cdktf.out/stacks/dev/plan.txt"
+
+
+def test_drift_opens_an_issue_on_failure(specs: dict[str, EnvironmentSpec]) -> None:
+    drift = _docs(specs)[".github/workflows/drift.yml"]
+    assert drift["permissions"]["issues"] == "write"
+    job = drift["jobs"]["drift"]
+    assert job["strategy"]["fail-fast"] is False
+    issue = job["steps"][-1]
+    assert issue["if"] == "failure()" and "gh issue create" in issue["run"]
+    assert issue["env"]["GH_TOKEN"] == "${{ github.token }}"
+
+
+def test_atlantis_projects_and_apply_policy(specs: dict[str, EnvironmentSpec]) -> None:
+    config = pipelines.atlantis_config(specs)
+    jsonschema.validate(config, pipelines.ATLANTIS_SCHEMA)
+    projects = {project["name"]: project for project in config["projects"]}
+    assert sorted(projects) == ["dev", "dev-state", "prod", "prod-state", "staging", "staging-state"]
+    assert projects["dev"]["dir"] == "cdktf.out/stacks/dev"
+    assert config["workflows"]["cdktf-dev"]["apply"]["steps"] == ["apply"]
+    assert "exit 1" in config["workflows"]["cdktf-prod"]["apply"]["steps"][0]["run"]
+    first = config["workflows"]["cdktf-staging"]["plan"]["steps"][0]["run"]
+    assert first.endswith("make synth ENV=staging")  # synth runs before init/plan
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"version": 3, "projects": [{"dir": "x", "autoplan": {"when_modifed": []}}]},
+        {"version": 2},
+        {"version": 3, "workflows": {"w": {"plan": {"steps": ["terraform"]}}}},
+        {"version": 3, "projects": [{"dir": "x", "apply_requirements": ["reviewed"]}]},
+    ],
+)
+def test_atlantis_schema_rejects_undocumented_keys(broken: dict) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, pipelines.ATLANTIS_SCHEMA)
+
+
+def test_writer_refuses_to_replace_a_hand_written_workflow(tmp_path: Path, specs: dict[str, EnvironmentSpec]) -> None:
+    from generators.writer import OwnershipError
+
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / ".github/workflows/drift.yml").write_text("name: mine\n")
+    with pytest.raises(OwnershipError):
+        pipelines.write(specs, tmp_path)
+    assert (tmp_path / ".github/workflows/drift.yml").read_text() == "name: mine\n"
+    assert not (tmp_path / "atlantis.yaml").exists()
