@@ -58,3 +58,33 @@ bench: tools ## Measure synth speed (fast vs eager bindings) and peak memory
 
 clean: ## Remove build output (keeps the virtualenv and caches)
 	rm -rf cdktf.out
+
+# --- deploying (python -m ops; honours AWS_* incl. AWS_ENDPOINT_URL; exit 0 ok, 2 changes/drift, 1 error) ---
+.PHONY: bootstrap deploy apply-terraform plan drift inventory destroy unlock
+OPS := $(PY) -m ops
+CONFIRM ?=
+LOCK_ID ?=
+
+bootstrap: tools ## Create ENV's state bucket + lock table (the <env>-state stack, local state in .state/)
+	$(OPS) bootstrap --env $(ENV)
+
+deploy: tools ## Synth + `cdktf deploy ENV --auto-approve` (needs `make bootstrap` once)
+	$(OPS) deploy --env $(ENV)
+
+apply-terraform: tools ## Deploy ENV with plain terraform init/apply on the synthesized JSON (no cdktf CLI)
+	$(OPS) deploy --env $(ENV) --engine terraform
+
+plan: tools ## terraform plan -detailed-exitcode for ENV (exit 2 = changes)
+	$(OPS) plan --env $(ENV)
+
+drift: tools ## Summarize what changed outside Terraform in ENV; non-zero exit on drift
+	$(OPS) drift --env $(ENV)
+
+inventory: tools ## Write ansible/inventory/ENV/hosts.ini and ansible/group_vars/ENV.yml from the outputs
+	$(OPS) inventory --env $(ENV)
+
+destroy: tools ## Destroy ENV's platform stack (prod: CONFIRM=prod)
+	$(OPS) destroy --env $(ENV) --confirm "$(CONFIRM)"
+
+unlock: tools ## Release a stale state lock: make unlock ENV=dev LOCK_ID=<id from the lock message>
+	$(OPS) unlock --env $(ENV) --lock-id "$(LOCK_ID)"
