@@ -254,7 +254,7 @@ def compare(a: Artifacts, b: Artifacts) -> list[Change]:
     changes: list[Change] = []
     for section in SECTIONS:
         left, right = a.get(section, {}), b.get(section, {})
-        result = DeepDiff(left, right, view="tree", ignore_order=False, verbose_level=2)
+        result = DeepDiff(left, right, view="tree", ignore_order=False, verbose_level=2, threshold_to_diff_deeper=0)
         paths: set[tuple[Any, ...]] = set()
         for levels in result.values():
             for level in levels:
@@ -337,7 +337,9 @@ def to_markdown(report: DiffReport, label_a: str | None = None, label_b: str | N
     lines += [f"| placeholder | {a} | {b} |", "|---|---|---|"]
     for placeholder in names_a:
         lines.append(f"| `{placeholder}` | `{names_a[placeholder]}` | `{names_b.get(placeholder, '')}` |")
-    env_a, env_b = f"`{report.a.name}`, `{report.a.short_name}`", f"`{report.b.name}`, `{report.b.short_name}`"
+    env_a, env_b = (
+        ", ".join(f"`{name}`" for name in dict.fromkeys((spec.name, spec.short_name))) for spec in (report.a, report.b)
+    )
     lines.append(f"| `<env>` | {env_a} | {env_b} |")
     lines += ["", "## Summary", "", "| section | added | removed | changed |", "|---|--:|--:|--:|"]
     for section, heading in SECTIONS.items():
@@ -355,13 +357,17 @@ def to_markdown(report: DiffReport, label_a: str | None = None, label_b: str | N
                 f"| `{_cell(change.obj)}` | {_code(change.attribute) or '—'} | "
                 f"{_code(render_value(change.a, 160))} | {_code(render_value(change.b, 160))} |"
             )
-        whole = [change for change in rows if not change.attribute and change.kind != "changed"]
-        if whole:
-            lines += ["", f"<details><summary>{len(whole)} object(s) only in one environment, in full</summary>", ""]
-            for change in whole:
+        long = [
+            change for change in rows
+            if change.kind != "changed" and len(render_value(change.b if change.kind == "added" else change.a)) > 160
+        ]
+        if long:
+            lines += ["", f"<details><summary>{len(long)} value(s) only in one environment, in full</summary>", ""]
+            for change in long:
                 side = b if change.kind == "added" else a
                 value = change.b if change.kind == "added" else change.a
-                lines += [f"`{change.obj}` (only in {side}):", "", "```json",
+                where = f"{change.obj}" + (f" {change.attribute}" if change.attribute else "")
+                lines += [f"`{where}` (only in {side}):", "", "```json",
                           json.dumps(value, indent=2, sort_keys=True), "```", ""]
             lines.append("</details>")
     return "\n".join(lines) + "\n"

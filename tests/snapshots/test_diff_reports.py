@@ -1,0 +1,47 @@
+"""Snapshots of the environment diff reports (dev ↔ staging, staging ↔ prod), and the committed copies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from generators import diff
+from generators.writer import with_header
+from platform_spec.model import EnvironmentSpec
+
+PAIRS = [("dev", "staging"), ("staging", "prod")]
+
+
+class MarkdownSnapshot(SingleFileSnapshotExtension):
+    """One Markdown file per report under __snapshots__/."""
+
+    file_extension = "md"
+    _write_mode = WriteMode.TEXT
+
+
+@pytest.fixture()
+def markdown_snapshot(snapshot):
+    return snapshot.use_extension(MarkdownSnapshot)
+
+
+def _markdown(specs: dict[str, EnvironmentSpec], synth_dir: Path, a: str, b: str) -> str:
+    return diff.to_markdown(diff.diff_environments(specs[a], specs[b], synth_dir / "stacks"))
+
+
+@pytest.mark.parametrize(("a", "b"), PAIRS)
+def test_report_matches_snapshot(specs, synth_dir: Path, markdown_snapshot, a: str, b: str) -> None:
+    assert _markdown(specs, synth_dir, a, b) == markdown_snapshot
+
+
+@pytest.mark.parametrize(("a", "b"), PAIRS)
+def test_committed_report_is_current(specs, synth_dir: Path, project_root: Path, a: str, b: str) -> None:
+    committed = project_root / diff.report_path(a, b)
+    expected = with_header(diff.report_path(a, b), _markdown(specs, synth_dir, a, b))
+    assert committed.is_file() and committed.read_text() == expected, f"run `make diff A={a} B={b}` and commit it"
+
+
+@pytest.mark.parametrize(("a", "b"), PAIRS)
+def test_table_matches_snapshot(specs, synth_dir: Path, snapshot, a: str, b: str) -> None:
+    assert diff.to_table(diff.diff_environments(specs[a], specs[b], synth_dir / "stacks")) == snapshot
