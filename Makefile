@@ -88,3 +88,18 @@ destroy: tools ## Destroy ENV's platform stack (prod: CONFIRM=prod)
 
 unlock: tools ## Release a stale state lock: make unlock ENV=dev LOCK_ID=<id from the lock message>
 	$(OPS) unlock --env $(ENV) --lock-id "$(LOCK_ID)"
+
+# --- environment diff, promotion, pipeline files (generators/diff.py, promote.py, pipelines.py) --
+.PHONY: diff diff-changes promote pipelines
+
+diff: tools ## Semantic diff of two environments: make diff A=staging B=prod (table + reports/diff-A-B.md)
+	$(PY) -m generators diff --a "$(A)" --b "$(B)"
+
+diff-changes: tools ## What this branch changes per environment vs REF (default origin/main, else main): reports/changes.md
+	$(PY) -m generators diff-changes $(if $(REF),--ref "$(REF)")
+
+promote: tools ## Promote a release: make promote FROM=dev TO=staging [TAG=v1.4.0] (order, tag, health gate, diff)
+	$(PY) -m generators promote --from "$(FROM)" --to "$(TO)" $(if $(TAG),--tag "$(TAG)")
+
+pipelines: venv ## Regenerate .github/workflows/*.yml and atlantis.yaml from the specs
+	$(PY) -m generators pipelines
