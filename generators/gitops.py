@@ -100,6 +100,7 @@ def generate(
             print(f"warning: {error}; overlays not built (make test builds them)", file=sys.stderr)
             validation.validate_tree(staging, overlays, build=False, argocd_files=argocd_files)
 
+    root.mkdir(parents=True, exist_ok=True)
     return writer.write_tree(root, files, owned, validate=check)
 
 
