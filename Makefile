@@ -103,3 +103,8 @@ promote: tools ## Promote a release: make promote FROM=dev TO=staging [TAG=v1.4.
 
 pipelines: venv ## Regenerate .github/workflows/*.yml and atlantis.yaml from the specs
 	$(PY) -m generators pipelines
+
+# --- GitOps (k8s/ + argocd/ from the specs; never loads cdktf/jsii) ------------------------
+.PHONY: gitops
+gitops: venv ## Write k8s/base, k8s/overlays/ENV and argocd/ for ENV (validated; no cdktf, < 1 s)
+	$(PY) -m generators gitops --env $(ENV)
