@@ -202,7 +202,8 @@ def gitops_section(spec: EnvironmentSpec, files: Mapping[str, str]) -> dict[str,
         for index, document in enumerate(doc for doc in yaml.safe_load_all(text) if doc is not None):
             if isinstance(document, dict) and "kind" in document:
                 metadata = document.get("metadata") or {}
-                name = "/".join(str(part) for part in (metadata.get("namespace"), metadata.get("name", index)) if part)
+                parts = (metadata.get("namespace"), metadata.get("name", index))
+                name = "/".join(str(part) for part in parts if part not in (None, ""))
                 key = f"{normalise(path)} {document['kind']}/{normalise(name)}"
             else:
                 key = f"{normalise(path)} #{index}"
@@ -383,9 +384,11 @@ def use_colour(stream: Any = None) -> bool:
     return hasattr(stream, "isatty") and stream.isatty() and not os.environ.get("NO_COLOR")
 
 
-def to_table(report: DiffReport, colour: bool = False, width: int = 60) -> str:
+def to_table(
+    report: DiffReport, colour: bool = False, width: int = 60, labels: tuple[str, str] | None = None
+) -> str:
     """The report as a plain-text table for the terminal (coloured by change kind when ``colour``)."""
-    header = ("section", "object", "attribute", report.a.name, report.b.name)
+    header = ("section", "object", "attribute", *(labels or (report.a.name, report.b.name)))
     rows = [
         (c.section, c.obj, c.attribute or "(whole)", render_value(c.a, width), render_value(c.b, width), c.kind)
         for c in report.changes

@@ -302,7 +302,7 @@ def cli_promote(args: Any) -> int:
         target_before, after_spec, diff.compare(before, after),
         title=f"Promotion {promotion.source} → {promotion.target}: {promotion.tag}",
     )
-    sys.stdout.write(diff.to_table(report, colour=diff.use_colour()))
+    sys.stdout.write(diff.to_table(report, colour=diff.use_colour(), labels=("before", "after")))
     text = diff.to_markdown(
         report, label_a="before", label_b="after",
         intro=f"`make promote FROM={promotion.source} TO={promotion.target} TAG={promotion.tag}` changes these "
