@@ -91,7 +91,10 @@ def generate(
     if full:
         overlays, argocd_files = names, None
     else:
-        overlays, argocd_files = affected(writer.pending_changes(root, files, owned), names)
+        pending = writer.pending_changes(root, files, owned)
+        if not pending:  # every file already has these exact bytes (header included): nothing to do
+            return writer.WriteResult(unchanged=sorted(files))
+        overlays, argocd_files = affected(pending, names)
 
     def check(staging: Path) -> None:
         try:

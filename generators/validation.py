@@ -12,18 +12,21 @@ Every error of a document is reported, not only the first.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from generators.yaml_dump import load_all
 from platform_spec.loader import PROJECT_ROOT
+
+if TYPE_CHECKING:  # jsonschema is imported lazily: its import overlaps the kustomize builds
+    from jsonschema.protocols import Validator
 
 SCHEMA_DIR = PROJECT_ROOT / "tests" / "schemas"
 KUBERNETES_VERSION = "1.32"
@@ -45,11 +48,19 @@ class KustomizeMissing(RuntimeError):
 # --- schemas ----------------------------------------------------------------------------------
 @cache
 def _core_schema_dir() -> Path:
-    import kubernetes_validate.utils as kv  # local import: only paid when core kinds are validated
-
-    versions = [v for v in kv.all_versions() if kv.major_minor(v) <= KUBERNETES_VERSION]
-    base = Path(str(kv.importlib_resources.files("kubernetes_validate"))) / "kubernetes-json-schema"
-    return base / f"v{versions[-1]}-local-strict"
+    """kubernetes-validate's strict schemas of the newest version not above KUBERNETES_VERSION
+    (located without importing the package, which would cost more than the lookup)."""
+    package = importlib.util.find_spec("kubernetes_validate")
+    if package is None or not package.submodule_search_locations:
+        raise RuntimeError("kubernetes-validate is not installed (it ships the core Kubernetes schemas)")
+    base = Path(next(iter(package.submodule_search_locations))) / "kubernetes-json-schema"
+    wanted = tuple(int(part) for part in KUBERNETES_VERSION.split("."))
+    found = []
+    for directory in base.iterdir():
+        match = re.fullmatch(r"v(\d+)\.(\d+)\.(\d+)-local-strict", directory.name)
+        if match and (int(match[1]), int(match[2])) <= wanted:
+            found.append(((int(match[1]), int(match[2]), int(match[3])), directory))
+    return max(found)[1]
 
 
 @cache
@@ -61,7 +72,7 @@ def _core_registry() -> Any:
 
 
 @cache
-def _core_validator(api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
+def _core_validator(api_version: str, kind: str) -> Validator | None:
     group_version = api_version.split("/")
     if len(group_version) == 2:
         group = group_version[0].split(".")[0]
@@ -71,6 +82,7 @@ def _core_validator(api_version: str, kind: str) -> jsonschema.protocols.Validat
     path = _core_schema_dir() / f"{kind.lower()}-{suffix}.json"
     if not path.is_file():
         return None
+    import jsonschema
     from referencing import Resource
 
     schema = json.loads(path.read_text())
@@ -79,18 +91,20 @@ def _core_validator(api_version: str, kind: str) -> jsonschema.protocols.Validat
 
 
 @cache
-def _crd_validator(api_version: str, kind: str) -> jsonschema.protocols.Validator | None:
+def _crd_validator(api_version: str, kind: str) -> Validator | None:
     if "/" not in api_version:
         return None
     group, version = api_version.split("/")
     path = SCHEMA_DIR / group / f"{kind.lower()}_{version}.json"
     if not path.is_file():
         return None
+    import jsonschema
+
     schema = json.loads(path.read_text())
     return jsonschema.Draft7Validator(schema)
 
 
-def validator_for(document: dict[str, Any]) -> jsonschema.protocols.Validator | None:
+def validator_for(document: dict[str, Any]) -> Validator | None:
     """The compiled schema validator of a document's kind (CRD schema first), or ``None``."""
     api_version, kind = str(document.get("apiVersion", "")), str(document.get("kind", ""))
     return _crd_validator(api_version, kind) or _core_validator(api_version, kind)
