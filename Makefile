@@ -64,6 +64,7 @@ clean: ## Remove build output (keeps the virtualenv and caches)
 OPS := $(PY) -m ops
 CONFIRM ?=
 LOCK_ID ?=
+INVENTORY_ROOT ?= $(CURDIR)
 
 bootstrap: tools ## Create ENV's state bucket + lock table (the <env>-state stack, local state in .state/)
 	$(OPS) bootstrap --env $(ENV)
@@ -81,7 +82,7 @@ drift: tools ## Summarize what changed outside Terraform in ENV; non-zero exit o
 	$(OPS) drift --env $(ENV)
 
 inventory: tools ## Write ansible/inventory/ENV/hosts.ini and ansible/group_vars/ENV.yml from the outputs
-	$(OPS) inventory --env $(ENV)
+	$(OPS) inventory --env $(ENV) --root "$(INVENTORY_ROOT)"
 
 destroy: tools ## Destroy ENV's platform stack (prod: CONFIRM=prod)
 	$(OPS) destroy --env $(ENV) --confirm "$(CONFIRM)"

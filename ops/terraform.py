@@ -47,8 +47,6 @@ def tool_env() -> dict[str, str]:
     )
     if env.get("AWS_ENDPOINT_URL"):
         env.setdefault("AWS_EC2_METADATA_DISABLED", "true")
-        flags = " ".join(backend_flags())
-        env["TF_CLI_ARGS_init"] = f"{env.get('TF_CLI_ARGS_init', '')} {flags}".strip()
     return env
 
 
@@ -98,9 +96,14 @@ class Stack:
         """Run ``terraform <args>`` in the stack directory."""
         return run(["terraform", *args], self.directory, self.spec, echo=echo, ok=ok)
 
+    @property
+    def remote(self) -> bool:
+        """Whether the stack keeps its state in S3 (the platform stack; ``<env>-state`` is local)."""
+        return self.name == self.spec.platform_stack
+
     def init(self) -> None:
-        """``terraform init`` (quiet unless it fails), with the local-endpoint backend flags."""
-        self.terraform("init", "-input=false", "-no-color", *backend_flags(), echo=False)
+        """``terraform init`` (quiet unless it fails), with the local-endpoint backend flags for S3."""
+        self.terraform("init", "-input=false", "-no-color", *(backend_flags() if self.remote else []), echo=False)
 
     def apply(self) -> None:
         """``terraform apply -auto-approve``."""
@@ -139,4 +142,7 @@ def cdktf(spec: EnvironmentSpec, command: str, *extra: str, root: Path | None = 
             "--output", str(root or outdir()), *extra]
     if terraform_rc.uses_mirror(terraform_rc.write()):
         args.append("--skip-provider-lock")
-    return run(args, PROJECT_ROOT, spec)
+    env = tool_env()
+    if backend_flags():  # cdktf runs `terraform init` itself: the S3 backend flags go through TF_CLI_ARGS_init
+        env["TF_CLI_ARGS_init"] = " ".join([env.get("TF_CLI_ARGS_init", ""), *backend_flags()]).strip()
+    return run(args, PROJECT_ROOT, spec, env=env)

@@ -1,0 +1,139 @@
+"""moto_server on 127.0.0.1 for the e2e tests, and per-account credentials for it.
+
+moto maps an access key to an account only for keys it issued itself (an unknown key is account
+123456789012), so each environment gets an IAM user created *in its spec's account* through
+moto's ``x-moto-account-id`` header; its access key then makes STS (and the provider's
+``allowed_account_ids``) see the right account, exactly as on AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from platform_spec.model import EnvironmentSpec
+
+LAUNCHER = Path(__file__).with_name("moto_launcher.py")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TIMINGS = PROJECT_ROOT / ".cache" / "e2e-timings.json"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class MotoServer:
+    """A running moto_server (patched, see moto_launcher.py) and helpers to reach it."""
+
+    def __init__(self, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+        env.pop("MOTO_ACCOUNT_ID", None)
+        self._log_handle = log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, str(LAUNCHER), "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=self._log_handle, stderr=subprocess.STDOUT, env=env,
+        )
+        self._wait()
+
+    def _wait(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"moto_server exited with {self.process.returncode}: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"moto_server did not answer on {self.url} within {timeout}s")
+
+    def stop(self) -> None:
+        """Terminate the server (kill if it does not stop)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log_handle.close()
+
+    def credentials(self, account_id: str) -> dict[str, str]:
+        """Access key of a fresh IAM user in ``account_id`` (moto then maps the key to that account)."""
+        session = boto3.session.Session(
+            aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="bootstrap", region_name="ap-northeast-2"
+        )
+        iam = session.client("iam", endpoint_url=self.url)
+        iam.meta.events.register(
+            "before-sign.iam.*", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account_id)
+        )
+        name = f"deployer-{time.time_ns()}"
+        iam.create_user(UserName=name)
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
+
+    def aws_env(self, spec: EnvironmentSpec, outdir: Path) -> dict[str, str]:
+        """Environment for ``make``/``python -m ops`` against this server as ``spec``'s account."""
+        env = {
+            key: value for key, value in os.environ.items()
+            if not key.startswith(("AWS_", "TF_", "CDKTF_")) and key not in ("ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+        }
+        env.update(
+            self.credentials(spec.aws.account_id),
+            AWS_REGION=spec.aws.region,
+            AWS_DEFAULT_REGION=spec.aws.region,
+            AWS_ENDPOINT_URL=self.url,
+            AWS_EC2_METADATA_DISABLED="true",
+            AWS_CONFIG_FILE="/dev/null",
+            AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+            CDKTF_OUTDIR=str(outdir),
+        )
+        return env
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """One moto_server for the e2e session, stopped at the end (also on failure)."""
+    server = MotoServer(tmp_path_factory.mktemp("moto") / "moto_server.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def fresh_moto(tmp_path: Path) -> Iterator[MotoServer]:
+    """A moto_server of its own for one test (fault cases that need an empty account)."""
+    server = MotoServer(tmp_path / "moto_server.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def timings() -> Iterator[dict[str, dict[str, float]]]:
+    """Wall time per environment and step, written to .cache/e2e-timings.json at the end."""
+    recorded: dict[str, dict[str, float]] = {}
+    start = time.monotonic()
+    yield recorded
+    recorded["_session"] = {"total": round(time.monotonic() - start, 1)}
+    TIMINGS.parent.mkdir(exist_ok=True)
+    TIMINGS.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n")
