@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +163,30 @@ def test_a_broken_overlay_fails_the_write_and_changes_nothing(tmp_path: Path, ku
     with pytest.raises(ValidationFailed, match="limitz"):
         gitops.generate(root, "all")
     assert {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()} == before
+
+
+# --- the kubernetes-validate CLI agrees with the cached in-process validator ----------------------
+def _cli(path: Path) -> subprocess.CompletedProcess[str]:
+    executable = Path(sys.executable).with_name("kubernetes-validate")
+    return subprocess.run([str(executable), "--strict", "-k", f"{validation.KUBERNETES_VERSION}.0", "--quiet",
+                           str(path)], capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_kubernetes_validate_cli_accepts_every_core_document(built: dict[str, list[dict[str, Any]]], env: str,
+                                                             tmp_path: Path) -> None:
+    core = [doc for doc in built[env] if "." not in doc["apiVersion"].split("/")[0] or
+            doc["apiVersion"].split("/")[0].endswith(".k8s.io")]
+    assert len(core) > 40
+    path = tmp_path / f"{env}.yaml"
+    path.write_text(yaml.safe_dump_all(core))
+    result = _cli(path)
+    assert result.returncode == 0 and "WARN" not in result.stdout, result.stdout + result.stderr
+
+
+def test_kubernetes_validate_cli_and_validator_reject_the_same_unknown_field(tmp_path: Path) -> None:
+    bad = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x", "bogus": 1}, "spec": {}}
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(bad))
+    assert _cli(path).returncode == 1
+    assert any("bogus" in problem for problem in validation.document_problems(bad))
