@@ -148,3 +148,13 @@ def test_a_kind_without_a_schema_is_an_error() -> None:
     problems = validation.document_problems({"apiVersion": "acid.zalan.do/v1", "kind": "postgresql",
                                              "metadata": {"name": "db"}})
     assert problems and "no schema" in problems[0]
+
+
+def test_without_kubectl_the_generator_still_writes_and_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(validation.shutil, "which", lambda name: None)
+    result = gitops.generate(tmp_path, "all")
+    assert len(result.written) > 100
+    assert "kubectl is not installed" in capsys.readouterr().err
+    with pytest.raises(validation.KustomizeMissing):
+        validation.kustomize_build(tmp_path / "k8s" / "overlays" / "dev")
