@@ -245,10 +245,10 @@ def deploy_workflow(spec: EnvironmentSpec) -> dict[str, Any]:
             *gate,
             _aws_step(spec),
             {
-                "name": f"cdktf deploy {spec.state_stack} {spec.platform_stack}",
+                # the <env>-state stack (bucket + lock table) is bootstrapped once (`make bootstrap`)
+                "name": f"cdktf deploy {spec.platform_stack}",
                 "env": {"ENV": spec.name},
-                "run": f"npx cdktf deploy {spec.state_stack} {spec.platform_stack} --auto-approve "
-                "--outputs-file cdktf.out/outputs.json",
+                "run": f"npx cdktf deploy {spec.platform_stack} --auto-approve --outputs-file cdktf.out/outputs.json",
             },
         ],
     }
@@ -392,28 +392,31 @@ def workflows(specs: Mapping[str, EnvironmentSpec]) -> dict[str, str]:
 
 
 def atlantis_config(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any]:
-    """``atlantis.yaml``: one project per stack; only development environments may apply."""
+    """``atlantis.yaml``: one project per environment stack; only development environments may apply.
+
+    The ``<env>-state`` stacks (bucket + lock table, local state) are bootstrapped once with
+    ``make bootstrap`` and are not Atlantis projects.
+    """
     projects = []
     for spec in specs.values():
         applies = not deployed_by_pipeline(spec)
-        for stack in (spec.state_stack, spec.platform_stack):
-            projects.append(
-                {
-                    "name": stack,
-                    "dir": f"cdktf.out/stacks/{stack}",
-                    "workspace": "default",
-                    "workflow": f"cdktf-{spec.name}",
-                    "autoplan": {
-                        "enabled": True,
-                        "when_modified": [
-                            f"../../../environments/{spec.name}.yaml",
-                            "../../../stacks/**/*.py",
-                            "../../../platform_spec/**/*.py",
-                        ],
-                    },
-                    "apply_requirements": ["approved", "mergeable", "undiverged"] if applies else ["approved"],
-                }
-            )
+        projects.append(
+            {
+                "name": spec.platform_stack,
+                "dir": f"cdktf.out/stacks/{spec.platform_stack}",
+                "workspace": "default",
+                "workflow": f"cdktf-{spec.name}",
+                "autoplan": {
+                    "enabled": True,
+                    "when_modified": [
+                        f"../../../environments/{spec.name}.yaml",
+                        "../../../stacks/**/*.py",
+                        "../../../platform_spec/**/*.py",
+                    ],
+                },
+                "apply_requirements": ["approved", "mergeable", "undiverged"] if applies else ["approved"],
+            }
+        )
     # Atlantis runs steps in the project directory; $DIR minus $REPO_REL_DIR is the repository root.
     synth = {"run": 'cd "${{DIR%/$REPO_REL_DIR}}" && make synth ENV={env}'}
     workflows_config: dict[str, Any] = {}

@@ -51,7 +51,7 @@ def test_a_new_environment_appears_without_code_changes(environments_copy: Path)
     assert ".github/workflows/deploy-qa.yml" in docs
     matrix = docs[".github/workflows/drift.yml"]["jobs"]["drift"]["strategy"]["matrix"]
     assert "qa" in [row["env"] for row in matrix["include"]]
-    assert {"qa", "qa-state"} <= {project["name"] for project in docs["atlantis.yaml"]["projects"]}
+    assert "qa" in {project["name"] for project in docs["atlantis.yaml"]["projects"]}
 
 
 def test_release_role_and_oidc(specs: dict[str, EnvironmentSpec]) -> None:
@@ -130,7 +130,7 @@ def test_atlantis_projects_and_apply_policy(specs: dict[str, EnvironmentSpec]) -
     config = pipelines.atlantis_config(specs)
     jsonschema.validate(config, pipelines.ATLANTIS_SCHEMA)
     projects = {project["name"]: project for project in config["projects"]}
-    assert sorted(projects) == ["dev", "dev-state", "prod", "prod-state", "staging", "staging-state"]
+    assert sorted(projects) == ["dev", "prod", "staging"]
     assert projects["dev"]["dir"] == "cdktf.out/stacks/dev"
     assert config["workflows"]["cdktf-dev"]["apply"]["steps"] == ["apply"]
     assert "exit 1" in config["workflows"]["cdktf-prod"]["apply"]["steps"][0]["run"]
