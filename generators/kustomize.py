@@ -85,7 +85,6 @@ def _component_files(directory: str, documents: dict[str, Doc | list[Doc]], **ex
     return files
 
 
-
 def workloads_union(specs: Iterable[EnvironmentSpec]) -> dict[str, Workload]:
     """Every workload of every environment; the base needs the same image, kind and port everywhere."""
     union: dict[str, Workload] = {}
