@@ -274,30 +274,25 @@ def cli_promote(args: Any) -> int:
     if not args.from_env or not args.to_env:
         print("error: promote needs FROM and TO: make promote FROM=dev TO=staging [TAG=v1.4.0]", file=sys.stderr)
         return 2
-    specs = load_all()
-    target_before = specs.get(args.to_env)
+    target_before = load_all().get(args.to_env)  # kept in memory: the "before" side of the diff
+    try:
+        promotion = promote(
+            args.from_env, args.to_env, args.tag, alertmanager_url=args.alertmanager_url,
+            on_written=None if args.no_regenerate else lambda done: _regenerate(done.target),
+        )
+    except PromotionRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+    print(promotion.gate.describe() if promotion.gate else "")
+    if not promotion.changed or target_before is None:
+        print(f"{promotion.target} is already at {promotion.tag}: nothing to do")
+        return 0
+    for field_name, (old, new) in promotion.edits.items():
+        print(f"{promotion.path.name}: {field_name}: {old} -> {new}")
+    after_spec = load_all()[promotion.target]
     with tempfile.TemporaryDirectory(prefix="promote-diff-") as scratch:
-        before = None
-        if target_before is not None and args.from_env in specs and specs[args.from_env].promotes_to == args.to_env:
-            stacks = diff.synth_stacks([target_before], Path(scratch) / "before")
-            before = diff.collect(target_before, stacks)
-        try:
-            promotion = promote(
-                args.from_env, args.to_env, args.tag, alertmanager_url=args.alertmanager_url,
-                on_written=None if args.no_regenerate else lambda done: _regenerate(done.target),
-            )
-        except PromotionRefused as refused:
-            print(f"error: {refused}", file=sys.stderr)
-            return 1
-        print(promotion.gate.describe() if promotion.gate else "")
-        if not promotion.changed:
-            print(f"{promotion.target} is already at {promotion.tag}: nothing to do")
-            return 0
-        for field_name, (old, new) in promotion.edits.items():
-            print(f"{promotion.path.name}: {field_name}: {old} -> {new}")
-        after_spec = load_all()[promotion.target]
+        before = diff.collect(target_before, diff.synth_stacks([target_before], Path(scratch) / "before"))
         after = diff.collect(after_spec, diff.synth_stacks([after_spec], Path(scratch) / "after"))
-    assert before is not None
     report = diff.DiffReport(
         target_before, after_spec, diff.compare(before, after),
         title=f"Promotion {promotion.source} → {promotion.target}: {promotion.tag}",

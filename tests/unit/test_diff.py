@@ -132,3 +132,18 @@ def test_changes_against_a_git_ref(tmp_path: Path, project_root: Path) -> None:
     markdown = diff.changes_markdown(ref, reports)
     assert "# Generated changes against `HEAD`" in markdown
     assert "| prod | +0 -0 ~1 | +0 -0 ~1 |" in markdown
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--a", "staging"], "diff needs two environments: make diff A=<env> B=<env>"),
+        (["--a", "staging", "--b", "qa"], "no such environment 'qa' (allowed: dev, staging, prod)"),
+    ],
+)
+def test_cli_errors_are_clear(args: list[str], message: str) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli("diff", *args)
+    assert result.returncode == 2
+    assert f"error: {message}" in result.stderr
