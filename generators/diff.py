@@ -42,6 +42,8 @@ SECTIONS = {
     "terraform": "Terraform (`cdktf.out/stacks/<env>-state` and `<env>`)",
     "gitops": "GitOps (`k8s/overlays/<env>`, `argocd/`)",
 }
+RAW_KEYS = frozenset({"Tier", "tier"})
+"""Keys whose values are never normalised: a tier (`staging`) is a value, not the environment's name."""
 Artifacts = dict[str, dict[str, Any]]
 """Section name -> {object: structure}."""
 
@@ -105,7 +107,7 @@ def prepare(value: Any, normalise: Callable[[str], str] | None = None) -> Any:
     """Normalise strings (keys too), parse embedded JSON objects, drop ``//`` metadata, key named lists."""
     if isinstance(value, dict):
         return {
-            (normalise(key) if normalise else key): prepare(item, normalise)
+            (normalise(key) if normalise else key): prepare(item, None if key in RAW_KEYS else normalise)
             for key, item in value.items()
             if key != "//"
         }
