@@ -9,6 +9,7 @@ Each step prints ``[ops] <step> <env>: <seconds>s`` to stderr.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -92,8 +93,19 @@ def deploy(spec: EnvironmentSpec, args: argparse.Namespace) -> int:
             stack.init()
             stack.apply()
         else:
-            cdktf(spec, "deploy")
+            result = cdktf(spec, "deploy")
+            _check_cdktf_finished(spec, result.output)
     return OK
+
+
+def _check_cdktf_finished(spec: EnvironmentSpec, output: str) -> None:
+    """cdktf exits 0 even when terraform dies from a signal: confirm the apply really finished."""
+    preflight.check_unlocked(spec)
+    if not re.search(r"Apply complete!|No changes\.|no changes", output):
+        raise OpsError(
+            f"cdktf deploy of '{spec.name}' ended without terraform finishing the apply "
+            f"(terraform killed?); run `make deploy ENV={spec.name}` again"
+        )
 
 
 def plan(spec: EnvironmentSpec, args: argparse.Namespace) -> int:
