@@ -194,6 +194,7 @@ def pull_request_workflow(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any
             "runs-on": RUNNER,
             "timeout-minutes": 30,
             "environment": spec.name,
+            "permissions": {"contents": "read", "id-token": "write"},
             "concurrency": {"group": f"terraform-{spec.name}", "cancel-in-progress": False},
             "steps": [
                 *_setup_steps(),
@@ -215,7 +216,7 @@ def pull_request_workflow(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any
     return {
         "name": "Pull request",
         "on": {"pull_request": {}},
-        "permissions": {"contents": "read", "id-token": "write"},
+        "permissions": {"contents": "read"},
         "concurrency": {"group": "pr-${{ github.event.pull_request.number }}", "cancel-in-progress": True},
         "jobs": jobs,
     }
@@ -343,6 +344,7 @@ def promotion_pr_workflow(source: EnvironmentSpec, target: EnvironmentSpec) -> d
     script = (
         f"git switch -c \"{branch}\"\n"
         f"make promote FROM={source.name} TO={target.name}\n"
+        'if git diff --quiet -- environments; then echo "nothing to promote"; exit 0; fi\n'
         'git config user.name "github-actions[bot]"\n'
         'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n'
         "git add -A environments k8s argocd .github atlantis.yaml\n"

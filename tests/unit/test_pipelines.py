@@ -62,7 +62,8 @@ def test_release_role_and_oidc(specs: dict[str, EnvironmentSpec]) -> None:
         for job in doc["jobs"].values():
             steps = [step for step in job["steps"] if "configure-aws-credentials" in step.get("uses", "")]
             if steps:
-                assert doc["permissions"]["id-token"] == "write", path
+                permissions = job.get("permissions", doc["permissions"])
+                assert permissions["id-token"] == "write", path
                 assert "environment" in job, f"{path}: OIDC sub must be the environment (trust policy)"
     staging = docs[".github/workflows/deploy-staging.yml"]["jobs"]["deploy"]["steps"]
     assume = next(step for step in staging if "configure-aws-credentials" in step.get("uses", ""))
