@@ -45,20 +45,16 @@ def bootstrap_message(spec: EnvironmentSpec, what: str) -> str:
 
 
 def _lock_from_output(text: str) -> tuple[str, dict[str, str]] | None:
-    if "Error acquiring the state lock" not in text and "ConditionalCheckFailedException" not in text:
+    if "Error acquiring the state lock" not in text:
         return None
-    match = re.search(r"Lock Info:\s*\n(.*?)(?:\n\s*\n|$)", text, re.S)
     info: dict[str, str] = {}
-    if match:
-        for line in match.group(1).splitlines():
-            line = re.sub(r"^[\s│|]*(\S+\s+)?│?\s*", "", line) if "│" in line else line.strip()
-            key, _, value = line.partition(":")
-            if value:
-                info[key.strip()] = value.strip()
+    _, _, details = text.partition("Lock Info:")
+    for raw in details.splitlines():
+        line = re.sub(r"^[\s│|]*", "", raw)
+        found = re.match(r"(ID|Path|Operation|Who|Version|Created|Info):\s*(.*?)\s*$", line)
+        if found and found.group(2) and found.group(1) not in info:
+            info[found.group(1)] = found.group(2)
     lock_id = info.get("ID")
-    if not lock_id:
-        found = re.search(r"\bID:\s*([0-9a-f-]{36})", text)
-        lock_id = found.group(1) if found else None
     return (lock_id, info) if lock_id else None
 
 

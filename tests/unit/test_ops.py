@@ -1,0 +1,134 @@
+"""ops without AWS: failure translation, drift summaries, flags, guards."""
+
+from __future__ import annotations
+
+import pytest
+
+from ops import drift, terraform
+from ops.cli import main
+from ops.errors import explain, lock_message
+from platform_spec.model import EnvironmentSpec
+
+LOCK_OUTPUT = """
+\x1b[31m╷\x1b[0m
+│ Error: Error acquiring the state lock
+│
+│ Error message: operation error DynamoDB: PutItem, https response error StatusCode: 400,
+│ ConditionalCheckFailedException: The conditional request failed
+│ Lock Info:
+│   ID:        0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
+│   Path:      sesacthon-tfstate-dev/dev/terraform.tfstate
+│   Operation: OperationTypeApply
+│   Who:       ci@runner
+│   Version:   1.11.4
+│   Created:   2026-11-27 04:00:00.000000000 +0000 UTC
+│   Info:
+│
+│ Terraform acquires a state lock to protect the state from being written
+╵
+"""
+
+
+def test_lock_names_id_and_unlock_command(specs: dict[str, EnvironmentSpec]) -> None:
+    line = explain(LOCK_OUTPUT, specs["dev"])
+    assert line is not None
+    assert "LOCK_ID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" in line
+    assert "make unlock ENV=dev LOCK_ID=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" in line
+    assert "OperationTypeApply" in line and "ci@runner" in line
+    assert "\n" not in line
+
+
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        ("Error: Failed to get existing workspaces: S3 bucket \"x\" does not exist.", "make bootstrap ENV=dev"),
+        ("operation error S3: ListObjectsV2, api error NoSuchBucket: The specified bucket", "make bootstrap ENV=dev"),
+        ("Error: No valid credential sources found", "no AWS credentials"),
+        ("Error: AWS account ID not allowed: 123456789012", "account 123456789012"),
+        ("dial tcp 127.0.0.1:4566: connect: connection refused", "cannot reach the AWS endpoint 127.0.0.1:4566"),
+        ("Error: invalid AWS Region: xx-nowhere-1", "wrong AWS region"),
+    ],
+)
+def test_known_failures_are_one_line(output: str, expected: str, specs: dict[str, EnvironmentSpec]) -> None:
+    line = explain(output, specs["dev"])
+    assert line is not None and expected in line and "\n" not in line
+
+
+def test_unknown_failure_is_not_guessed(specs: dict[str, EnvironmentSpec]) -> None:
+    assert explain("Error: something new", specs["dev"]) is None
+
+
+def test_lock_message_without_details(specs: dict[str, EnvironmentSpec]) -> None:
+    assert lock_message(specs["prod"], "abc").endswith("make unlock ENV=prod LOCK_ID=abc")
+
+
+def _plan(value_before: str, value_after: str, kind: str = "String") -> dict:
+    parameter = {"name": "/sesacthon/dev/network/vpc-id", "type": kind, "insecure_value": None, "tags": None}
+    sensitive = {"value": True}
+    return {
+        "resource_drift": [{
+            "address": "aws_ssm_parameter.vpc",
+            "change": {"actions": ["update"], "before": {**parameter, "value": "vpc-123", "version": 1},
+                       "after": {**parameter, "value": value_before, "version": 2, "tags": {}},
+                       "before_sensitive": sensitive, "after_sensitive": sensitive},
+        }, {
+            "address": "aws_route53_zone.zone",
+            "change": {"actions": ["update"], "before": {"tags": None}, "after": {"tags": {}}},
+        }],
+        "resource_changes": [{
+            "address": "aws_ssm_parameter.vpc",
+            "change": {"actions": ["update"], "before": {**parameter, "value": value_before, "version": 2},
+                       "after": {**parameter, "value": value_after}, "after_unknown": {"version": True},
+                       "before_sensitive": sensitive, "after_sensitive": sensitive},
+        }, {"address": "aws_vpc.main", "change": {"actions": ["no-op"], "before": {}, "after": {}}}],
+    }
+
+
+def test_drift_names_the_parameter_and_values() -> None:
+    lines, changes = drift.summarize(_plan("tampered", "vpc-123"))
+    assert lines == [
+        '~ aws_ssm_parameter.vpc (name=/sesacthon/dev/network/vpc-id): value "vpc-123" -> "tampered"; version 1 -> 2'
+    ]
+    assert changes == []
+    assert "1 resource(s) changed outside Terraform" in drift.report("dev", _plan("tampered", "vpc-123"))
+
+
+def test_drift_masks_secure_strings() -> None:
+    lines, _ = drift.summarize(_plan("tampered", "vpc-123", kind="SecureString"))
+    assert "tampered" not in lines[0] and "(sensitive)" in lines[0]
+
+
+def test_no_changes_report() -> None:
+    assert drift.report("dev", {"resource_changes": []}) == "dev: no drift, infrastructure matches the configuration"
+
+
+def test_replacements_and_deletions_are_listed() -> None:
+    plan = {"resource_changes": [
+        {"address": "aws_instance.a", "change": {"actions": ["delete", "create"], "before": {"ami": "x"},
+                                                 "after": {"ami": "y"}}},
+        {"address": "aws_eip.b", "change": {"actions": ["delete"], "before": {}, "after": None}},
+    ]}
+    _, changes = drift.summarize(plan)
+    assert changes == ['-/+ aws_instance.a: ami "x" -> "y"', "- aws_eip.b"]
+
+
+def test_backend_flags_only_for_a_local_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    assert terraform.backend_flags() == []
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
+    assert terraform.backend_flags() == ["-backend-config=use_path_style=true"]
+
+
+def test_prod_destroy_refuses_without_confirmation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["destroy", "--env", "prod"]) == 3
+    assert "make destroy ENV=prod CONFIRM=prod" in capsys.readouterr().err
+
+
+def test_unknown_environment_is_one_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--env", "nope"]) == 1
+    assert "no such environment 'nope'" in capsys.readouterr().err
+
+
+def test_unlock_needs_a_lock_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["unlock", "--env", "dev"]) == 1
+    assert "LOCK_ID is required" in capsys.readouterr().err
