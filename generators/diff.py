@@ -324,7 +324,9 @@ def _cell(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    return f"`{_cell(text)}`" if text and text != "(absent)" else "_(absent)_" if text == "(absent)" else ""
+    if text == "(absent)":
+        return "_(absent)_"
+    return f"`{_cell(text)}`" if text else ""
 
 
 def to_markdown(report: DiffReport, label_a: str | None = None, label_b: str | None = None, intro: str = "") -> str:
