@@ -150,3 +150,20 @@ def test_full_cycle(name: str, moto: MotoServer, tmp_path: Path, timings: dict[s
     assert [role["RoleName"] for role in roles if role["RoleName"].startswith(f"{spec.prefix}-")] == []
     state = json.loads(s3.get_object(Bucket=spec.state_bucket_name, Key=spec.state_key)["Body"].read())
     assert state["resources"] == []
+
+
+def test_plain_terraform_exit_ramp(fresh_moto: MotoServer, tmp_path: Path,
+                                   timings: dict[str, dict[str, float]]) -> None:
+    """The same synthesized JSON deploys with plain terraform init/apply (no cdktf CLI) and converges."""
+    spec = load("staging")
+    env = fresh_moto.aws_env(spec, tmp_path / "cdktf.out")
+    recorded: dict[str, float] = {}
+    timings["staging (apply-terraform)"] = recorded
+    result, recorded["bootstrap"] = timed_make("bootstrap", env, "ENV=staging")
+    _ok(result, "make bootstrap")
+    result, recorded["apply-terraform"] = timed_make("apply-terraform", env, "ENV=staging")
+    _ok(result, "make apply-terraform")
+    assert "Apply complete!" in result.stdout
+    assert _state_objects(env, spec.state_bucket_name) == [spec.state_key]
+    result, recorded["plan"] = timed_make("plan", env, "ENV=staging")
+    _ok(result, "make plan after apply-terraform")
