@@ -43,10 +43,15 @@ def _synth(args: argparse.Namespace) -> int:
 
     stacks = synth_to(Path(args.outdir), chosen)
     print(f"synthesized {', '.join(stacks)} into {args.outdir}/stacks/")
-    gitops = COMMANDS.get("gitops")
-    if gitops is not None and not args.terraform_only:
-        return gitops(args)
-    return 0
+    if args.terraform_only:
+        return 0
+    code = COMMANDS["gitops"](args)
+    if code == 0:  # the pipeline files depend on every spec, whichever ENV was synthesized
+        from generators.pipelines import write as write_pipelines
+
+        changed = write_pipelines(specs, Path(args.root) if args.root else PROJECT_ROOT)
+        print(f"pipelines: {len(changed)} file(s) changed")
+    return code
 
 
 def _spec_reference(args: argparse.Namespace) -> int:
