@@ -112,8 +112,8 @@ def plan(spec: EnvironmentSpec, args: argparse.Namespace) -> int:
     """``terraform plan -detailed-exitcode``: 0 no changes, 2 changes."""
     _ready(spec)
     stack = _platform(spec)
-    with step("plan", spec.name):
-        code = stack.plan(Path(tempfile.gettempdir()) / f"sesacthon-{spec.name}-{time.time_ns()}.plan")
+    with tempfile.TemporaryDirectory() as scratch, step("plan", spec.name):
+        code = stack.plan(Path(scratch) / "plan")
     return CHANGES if code == 2 else OK
 
 

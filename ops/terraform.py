@@ -142,7 +142,7 @@ def cdktf(spec: EnvironmentSpec, command: str, *extra: str, root: Path | None = 
             "--output", str(root or outdir()), *extra]
     if terraform_rc.uses_mirror(terraform_rc.write()):
         args.append("--skip-provider-lock")
-    env = tool_env()
+    env = {**tool_env(), "ENV": spec.name}  # should cdktf ever synthesize, main.py builds only this environment
     if backend_flags():  # cdktf runs `terraform init` itself: the S3 backend flags go through TF_CLI_ARGS_init
         env["TF_CLI_ARGS_init"] = " ".join([env.get("TF_CLI_ARGS_init", ""), *backend_flags()]).strip()
     return run(args, PROJECT_ROOT, spec, env=env)
