@@ -93,6 +93,7 @@ def deploy(spec: EnvironmentSpec, args: argparse.Namespace) -> int:
             stack.init()
             stack.apply()
         else:
+            Stack(spec, spec.platform_stack).check_backend()
             result = cdktf(spec, "deploy")
             _check_cdktf_finished(spec, result.output)
     return OK

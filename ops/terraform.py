@@ -96,6 +96,21 @@ class Stack:
         """Run ``terraform <args>`` in the stack directory."""
         return run(["terraform", *args], self.directory, self.spec, echo=echo, ok=ok)
 
+    def check_backend(self) -> None:
+        """The synthesized S3 backend must be this environment's bucket, key and lock table (never another's)."""
+        if not self.remote:
+            return
+        config = json.loads((self.directory / "cdk.tf.json").read_text())
+        backend = config.get("terraform", {}).get("backend", {}).get("s3", {})
+        expected = {"bucket": self.spec.state_bucket_name, "key": self.spec.state_key,
+                    "dynamodb_table": self.spec.lock_table_name}
+        wrong = {key: backend.get(key) for key, value in expected.items() if backend.get(key) != value}
+        if wrong:
+            raise OpsError(
+                f"{self.directory}/cdk.tf.json: S3 backend {wrong} is not environment '{self.spec.name}'s "
+                f"({expected}); refusing to touch another environment's state"
+            )
+
     @property
     def remote(self) -> bool:
         """Whether the stack keeps its state in S3 (the platform stack; ``<env>-state`` is local)."""
@@ -103,6 +118,7 @@ class Stack:
 
     def init(self) -> None:
         """``terraform init`` (quiet unless it fails), with the local-endpoint backend flags for S3."""
+        self.check_backend()
         self.terraform("init", "-input=false", "-no-color", *(backend_flags() if self.remote else []), echo=False)
 
     def apply(self) -> None:

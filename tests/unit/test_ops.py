@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from ops import drift, terraform
 from ops.cli import main
-from ops.errors import explain, lock_message
+from ops.errors import OpsError, explain, lock_message
 from platform_spec.model import EnvironmentSpec
 
 LOCK_OUTPUT = """
@@ -132,3 +135,20 @@ def test_unknown_environment_is_one_error(capsys: pytest.CaptureFixture[str]) ->
 def test_unlock_needs_a_lock_id(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["unlock", "--env", "dev"]) == 1
     assert "LOCK_ID is required" in capsys.readouterr().err
+
+
+def test_refuses_a_stack_wired_to_another_environments_state(
+    specs: dict[str, EnvironmentSpec], tmp_path: Path
+) -> None:
+    stack_dir = tmp_path / "stacks" / "dev"
+    stack_dir.mkdir(parents=True)
+    prod = specs["prod"]
+    backend = {"bucket": prod.state_bucket_name, "key": prod.state_key, "dynamodb_table": prod.lock_table_name}
+    (stack_dir / "cdk.tf.json").write_text(json.dumps({"terraform": {"backend": {"s3": backend}}}))
+    stack = terraform.Stack(specs["dev"], "dev", root=tmp_path)
+    with pytest.raises(OpsError, match="refusing to touch another environment's state"):
+        stack.check_backend()
+    dev = specs["dev"]
+    backend = {"bucket": dev.state_bucket_name, "key": dev.state_key, "dynamodb_table": dev.lock_table_name}
+    (stack_dir / "cdk.tf.json").write_text(json.dumps({"terraform": {"backend": {"s3": backend}}}))
+    stack.check_backend()
