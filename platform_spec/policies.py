@@ -96,15 +96,19 @@ def _ssm_arn(spec: EnvironmentSpec) -> str:
     return f"arn:aws:ssm:{spec.aws.region}:{spec.aws.account_id}:parameter{spec.ssm_root}/*"
 
 
+def _read_own_parameters(spec: EnvironmentSpec) -> Policy:
+    return {
+        "Sid": "ReadEnvironmentParameters",
+        "Effect": "Allow",
+        "Action": ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+        "Resource": [_ssm_arn(spec)],
+    }
+
+
 def node_policy(spec: EnvironmentSpec) -> Policy:
     """What nodes may do: read the environment's own SSM parameters (External Secrets)."""
     return _document(
-        {
-            "Sid": "ReadEnvironmentParameters",
-            "Effect": "Allow",
-            "Action": ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
-            "Resource": [_ssm_arn(spec)],
-        },
+        _read_own_parameters(spec),
         {
             "Sid": "DescribeForCloudProvider",
             "Effect": "Allow",
@@ -117,12 +121,7 @@ def node_policy(spec: EnvironmentSpec) -> Policy:
 def developer_policy(spec: EnvironmentSpec) -> Policy:
     """What developers may do in their environment: read parameters, inspect, reach nodes via SSM."""
     return _document(
-        {
-            "Sid": "ReadEnvironmentParameters",
-            "Effect": "Allow",
-            "Action": ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
-            "Resource": [_ssm_arn(spec)],
-        },
+        _read_own_parameters(spec),
         {
             "Sid": "Inspect",
             "Effect": "Allow",
