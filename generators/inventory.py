@@ -37,12 +37,14 @@ def group_vars_path(spec: EnvironmentSpec) -> str:
     return f"ansible/group_vars/{spec.name}.yml"
 
 
-def _labels(spec: EnvironmentSpec, node: dict[str, Any]) -> list[str]:
-    labels = [f"sesacthon.io/role={node['role']}", f"sesacthon.io/node-group={node['group']}"]
-    if len(node.get("services", [])) == 1:
-        labels.append(f"service={node['services'][0]}")
-    labels.append(f"topology.kubernetes.io/zone={node['zone']}")
-    return labels
+def _labels(spec: EnvironmentSpec, node: dict[str, Any]) -> dict[str, str]:
+    group = next(group for group in spec.cluster.node_groups if group.name == node["group"])
+    return {**group.node_labels(), "topology.kubernetes.io/zone": node["zone"]}
+
+
+def _taints(spec: EnvironmentSpec, node: dict[str, Any]) -> list[str]:
+    group = next(group for group in spec.cluster.node_groups if group.name == node["group"])
+    return group.node_taints()
 
 
 def _host_line(spec: EnvironmentSpec, name: str, node: dict[str, Any]) -> str:
@@ -58,7 +60,9 @@ def _host_line(spec: EnvironmentSpec, name: str, node: dict[str, Any]) -> str:
         fields.append(f"service={services[0]}")
     if services:
         fields.append(f"services={','.join(services)}")
-    fields.append(f"node_labels={','.join(_labels(spec, node))}")
+    fields.append("node_labels=" + ",".join(f"{key}={value}" for key, value in _labels(spec, node).items()))
+    if taints := _taints(spec, node):
+        fields.append(f"node_taints={','.join(taints)}")
     return " ".join(fields)
 
 

@@ -18,7 +18,7 @@ from generators import network_policies as netpol
 from generators import policies
 from generators.waves import generated_components
 from generators.yaml_dump import dump, dump_all
-from platform_spec.model import EnvironmentSpec, NodeGroup, Workload
+from platform_spec.model import NODE_GROUP_LABEL, SPOT_TAINT_KEY, EnvironmentSpec, NodeGroup, Workload
 from platform_spec.parameters import DATA_SECRETS
 
 Files = dict[str, str]
@@ -29,8 +29,6 @@ SECRET_STORE = "parameter-store"
 DATA_CREDENTIALS = "data-credentials"
 INGRESS_VALUES = "alb-ingress-values"
 CLUSTER_CONFIG = "cluster-config"
-NODE_GROUP_LABEL = "sesacthon.io/node-group"
-SPOT_TAINT_KEY = "sesacthon.io/spot"
 INGRESS_PARAMETERS: dict[str, str] = {
     "vpc-id": "network/vpc-id",
     "public-subnets": "network/public-subnets",

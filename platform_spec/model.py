@@ -19,6 +19,11 @@ NodeRole = Literal["control-plane", "api", "worker", "infra"]
 SyncMode = Literal["auto", "auto-with-hooks", "manual"]
 """ArgoCD sync policy: automated, automated with PreSync/PostSync validation hooks, or manual."""
 
+NODE_GROUP_LABEL = "sesacthon.io/node-group"
+ROLE_LABEL = "sesacthon.io/role"
+SPOT_TAINT_KEY = "sesacthon.io/spot"
+"""Node labels and the Spot taint: applied by Ansible (inventory), selected/tolerated by workloads."""
+
 NatMode = Literal["none", "single", "per-zone"]
 PolicyAction = Literal["Audit", "Enforce"]
 Severity = Literal["info", "warning", "critical"]
@@ -108,6 +113,19 @@ class NodeGroup(SpecModel):
     volume_gb: int = Field(default=30, ge=8, le=1000)
     """Root volume size in GiB (gp3, encrypted)."""
 
+    def node_labels(self) -> dict[str, str]:
+        """Kubernetes labels of this group's nodes (``service=`` when it hosts exactly one service)."""
+        labels = {ROLE_LABEL: self.role, NODE_GROUP_LABEL: self.name}
+        if len(self.services) == 1:
+            labels["service"] = self.services[0]
+        if self.spot:
+            labels[SPOT_TAINT_KEY] = "true"
+        return labels
+
+    def node_taints(self) -> list[str]:
+        """Taints of this group's nodes (`key=value:Effect`): Spot nodes repel pods that do not tolerate them."""
+        return [f"{SPOT_TAINT_KEY}=true:NoSchedule"] if self.spot else []
+
 
 class Autoscaling(SpecModel):
     always_on: bool = False
@@ -152,13 +170,15 @@ class Cluster(SpecModel):
         return sum(group.count for group in self.node_groups)
 
     def min_size(self, group: NodeGroup) -> int:
-        """Autoscaler minimum of a node group."""
-        if self.autoscaling.always_on:
+        """Autoscaler minimum of a node group (the control plane never scales down)."""
+        if self.autoscaling.always_on or group.role == "control-plane":
             return group.count
         return min(self.autoscaling.min_size, group.count)
 
     def max_size(self, group: NodeGroup) -> int:
-        """Autoscaler maximum of a node group."""
+        """Autoscaler maximum of a node group (the control plane never scales out)."""
+        if group.role == "control-plane":
+            return group.count
         return group.count + self.autoscaling.max_surge
 
 

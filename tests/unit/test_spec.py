@@ -29,12 +29,25 @@ def test_examples_carry_the_seed_values(specs: dict[str, EnvironmentSpec]) -> No
 
 def test_autoscaling_minimums_follow_the_cost_guardrail(specs: dict[str, EnvironmentSpec]) -> None:
     minimums = {
-        name: {spec.cluster.min_size(group) for group in spec.cluster.node_groups} for name, spec in specs.items()
+        name: {spec.cluster.min_size(group) for group in spec.cluster.node_groups if group.role != "control-plane"}
+        for name, spec in specs.items()
     }
     assert minimums["dev"] == {0}
     assert minimums["staging"] == {1}
     prod = specs["prod"]
     assert all(prod.cluster.min_size(group) == group.count for group in prod.cluster.node_groups), "prod always on"
+    for spec in specs.values():
+        [control_plane] = [group for group in spec.cluster.node_groups if group.role == "control-plane"]
+        assert spec.cluster.min_size(control_plane) == spec.cluster.max_size(control_plane) == control_plane.count
+
+
+def test_spot_groups_are_labelled_and_tainted(specs: dict[str, EnvironmentSpec]) -> None:
+    dev_api = next(group for group in specs["dev"].cluster.node_groups if group.name == "api")
+    assert dev_api.node_labels() == {
+        "sesacthon.io/role": "api", "sesacthon.io/node-group": "api", "sesacthon.io/spot": "true"}
+    assert dev_api.node_taints() == ["sesacthon.io/spot=true:NoSchedule"]
+    prod_waste = next(group for group in specs["prod"].cluster.node_groups if group.name == "api-waste")
+    assert prod_waste.node_labels()["service"] == "waste" and prod_waste.node_taints() == []
 
 
 def test_staging_has_the_prod_topology_with_smaller_instances(specs: dict[str, EnvironmentSpec]) -> None:
