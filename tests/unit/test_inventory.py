@@ -75,6 +75,18 @@ def test_host_variables_and_service_labels(specs: dict[str, EnvironmentSpec]) ->
     assert " service=" not in api and "services=waste,chat-llm" in api
 
 
+def test_spot_nodes_carry_the_taint_their_workloads_tolerate(specs: dict[str, EnvironmentSpec]) -> None:
+    dev = specs["dev"]
+    lines = render(dev, fake_outputs(dev))["ansible/inventory/dev/hosts.ini"].splitlines()
+    fields = {line.split()[0]: dict(part.split("=", 1) for part in line.split()[1:]) for line in lines
+              if " ansible_host=" in line}
+    assert fields["api-1"]["node_taints"] == "sesacthon.io/spot=true:NoSchedule"
+    assert "sesacthon.io/spot=true" in fields["api-1"]["node_labels"]
+    assert "node_taints" not in fields["control-plane-1"] and "node_taints" not in fields["infra-data-1"]
+    overlay = (Path(__file__).resolve().parents[2] / "k8s/overlays/dev/apis/patches/waste.yaml").read_text()
+    assert "sesacthon.io/spot" in overlay, "dev workloads on Spot nodes must tolerate the taint"
+
+
 def test_group_vars_from_spec_and_outputs(specs: dict[str, EnvironmentSpec]) -> None:
     for spec in specs.values():
         data = yaml.safe_load(render(spec, fake_outputs(spec))[f"ansible/group_vars/{spec.name}.yml"])
