@@ -37,16 +37,6 @@ def group_vars_path(spec: EnvironmentSpec) -> str:
     return f"ansible/group_vars/{spec.name}.yml"
 
 
-def _labels(spec: EnvironmentSpec, node: dict[str, Any]) -> dict[str, str]:
-    group = next(group for group in spec.cluster.node_groups if group.name == node["group"])
-    return {**group.node_labels(), "topology.kubernetes.io/zone": node["zone"]}
-
-
-def _taints(spec: EnvironmentSpec, node: dict[str, Any]) -> list[str]:
-    group = next(group for group in spec.cluster.node_groups if group.name == node["group"])
-    return group.node_taints()
-
-
 def _host_line(spec: EnvironmentSpec, name: str, node: dict[str, Any]) -> str:
     fields = [
         f"{name}",
@@ -60,8 +50,10 @@ def _host_line(spec: EnvironmentSpec, name: str, node: dict[str, Any]) -> str:
         fields.append(f"service={services[0]}")
     if services:
         fields.append(f"services={','.join(services)}")
-    fields.append("node_labels=" + ",".join(f"{key}={value}" for key, value in _labels(spec, node).items()))
-    if taints := _taints(spec, node):
+    group = spec.cluster.group(node["group"])
+    labels = {**group.node_labels(), "topology.kubernetes.io/zone": node["zone"]}
+    fields.append("node_labels=" + ",".join(f"{key}={value}" for key, value in labels.items()))
+    if taints := group.node_taints():
         fields.append(f"node_taints={','.join(taints)}")
     return " ".join(fields)
 

@@ -100,10 +100,6 @@ def workloads_union(specs: Iterable[EnvironmentSpec]) -> dict[str, Workload]:
     return union
 
 
-def _group(spec: EnvironmentSpec, name: str) -> NodeGroup:
-    return next(group for group in spec.cluster.node_groups if group.name == name)
-
-
 def _kind_dir(workload: Workload) -> str:
     return "apis" if workload.kind == "api" else "workers"
 
@@ -342,7 +338,7 @@ def _tolerations(group: NodeGroup) -> list[Doc]:
 
 def _placement_patch(spec: EnvironmentSpec, workload: Workload) -> list[Doc]:
     """JSON 6902 operations placing the workload's pods (no strategic merge: keeps builds fast)."""
-    group = _group(spec, workload.node_group)
+    group = spec.cluster.group(workload.node_group)
     pod = "/spec/template/spec"
     operations: list[Doc] = [{"op": "add", "path": f"{pod}/nodeSelector", "value": {NODE_GROUP_LABEL: group.name}}]
     tolerations = _tolerations(group)

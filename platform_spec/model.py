@@ -164,6 +164,13 @@ class Cluster(SpecModel):
                 )
         return self
 
+    def group(self, name: str) -> NodeGroup:
+        """The node group called ``name`` (workload references are validated against these names)."""
+        for group in self.node_groups:
+            if group.name == name:
+                return group
+        raise KeyError(f"no node group '{name}' (allowed: {', '.join(sorted(g.name for g in self.node_groups))})")
+
     @property
     def node_count(self) -> int:
         """Total number of nodes over all groups."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ops import terraform_rc
+from ops.terraform import tool_env
 from platform_spec.loader import load_all
 from platform_spec.model import EnvironmentSpec
 
@@ -61,10 +61,9 @@ def stack_json(synth_dir: Path) -> dict[str, dict]:
 @pytest.fixture(scope="session")
 def terraform_env() -> dict[str, str]:
     """Environment for running terraform with the project's CLI config (local provider mirror)."""
-    config = terraform_rc.write()
     if shutil.which("terraform") is None:
         pytest.fail("terraform is not installed; the tools tests need it")
-    return {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"}
+    return tool_env()
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
