@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from generators.kustomize import DATA_CREDENTIALS
+from generators.kyverno_policies import ENV_LABEL
 from generators.network_policies import NAMESPACES
-from generators.policies import ENV_LABEL
 from generators.waves import PLAN, Component
-from generators.yaml_dump import dump, dump_all
 from platform_spec.model import EnvironmentSpec
+from plumbing.yaml_io import dump, dump_all
 
 Doc = dict[str, Any]
 Files = dict[str, str]

@@ -11,8 +11,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from platform_spec.loader import PROJECT_ROOT, SpecError, load_all
+from platform_spec.loader import SpecError, load_all
 from platform_spec.model import EnvironmentSpec
+from plumbing.paths import PROJECT_ROOT
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -78,11 +79,11 @@ COMMANDS: dict[str, Command] = {
     "check": _check,
     "synth": _synth,
     "spec-reference": _spec_reference,
-    "diff": _lazy("generators.diff", "cli_diff"),
-    "diff-changes": _lazy("generators.diff", "cli_diff_changes"),
-    "promote": _lazy("generators.promote", "cli_promote"),
+    "diff": _lazy("release.diff", "cli_diff"),
+    "diff-changes": _lazy("release.diff", "cli_diff_changes"),
+    "promote": _lazy("release.promote", "cli_promote"),
     "pipelines": _lazy("generators.pipelines", "cli_pipelines"),
-    "change-window": _lazy("generators.change_window", "cli_change_window"),
+    "change-window": _lazy("release.change_window", "cli_change_window"),
     "gitops": _lazy("generators.gitops", "command"),
 }
 

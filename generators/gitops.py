@@ -19,10 +19,12 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from generators import argocd, kustomize, validation, writer
+from generators import argocd, kustomize
 from generators.waves import plan_problems
-from platform_spec.loader import PROJECT_ROOT, load_all
+from platform_spec.loader import load_all
 from platform_spec.model import EnvironmentSpec
+from plumbing import manifests, writer
+from plumbing.paths import PROJECT_ROOT
 
 Files = dict[str, str]
 
@@ -98,10 +100,10 @@ def generate(
 
     def check(staging: Path) -> None:
         try:
-            validation.validate_tree(staging, overlays, build=build, argocd_files=argocd_files)
-        except validation.KustomizeMissing as error:
+            manifests.validate_tree(staging, overlays, build=build, argocd_files=argocd_files)
+        except manifests.KustomizeMissing as error:
             print(f"warning: {error}; overlays not built (make test builds them)", file=sys.stderr)
-            validation.validate_tree(staging, overlays, build=False, argocd_files=argocd_files)
+            manifests.validate_tree(staging, overlays, build=False, argocd_files=argocd_files)
 
     root.mkdir(parents=True, exist_ok=True)
     return writer.write_tree(root, files, owned, validate=check)

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from generators import kyverno_policies as policies
 from generators import network_policies as netpol
-from generators import policies
 from generators.waves import generated_components
-from generators.yaml_dump import dump, dump_all
-from platform_spec.model import NODE_GROUP_LABEL, SPOT_TAINT_KEY, EnvironmentSpec, NodeGroup, Workload
+from platform_spec.labels import NODE_GROUP_LABEL, SPOT_TAINT_KEY
+from platform_spec.model import EnvironmentSpec, NodeGroup, Workload
 from platform_spec.parameters import DATA_SECRETS
+from plumbing.yaml_io import dump, dump_all
 
 Files = dict[str, str]
 Doc = dict[str, Any]

@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 
-from platform_spec.loader import PROJECT_ROOT
 from platform_spec.model import EnvironmentSpec
+from plumbing.paths import PROJECT_ROOT
 
 WORKFLOWS_DIR = ".github/workflows"
 ATLANTIS_FILE = "atlantis.yaml"
@@ -573,7 +573,7 @@ def validate_tree(root: Path) -> None:
 
 def write(specs: Mapping[str, EnvironmentSpec], root: Path = PROJECT_ROOT) -> list[str]:
     """Write the pipeline files under ``root``; returns the paths that changed."""
-    from generators.writer import write_tree
+    from plumbing.writer import write_tree
 
     result = write_tree(root, render(specs), OWNED_DIRS, validate=validate_tree)
     return result.written + result.removed

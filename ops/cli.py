@@ -21,8 +21,9 @@ from pathlib import Path
 from ops import drift, preflight
 from ops.errors import CHANGES, ERROR, OK, REFUSED, OpsError
 from ops.terraform import Stack, cdktf, outdir, tool_env
-from platform_spec.loader import PROJECT_ROOT, SpecError, load
+from platform_spec.loader import SpecError, load
 from platform_spec.model import EnvironmentSpec
+from plumbing.paths import PROJECT_ROOT
 
 Command = Callable[[EnvironmentSpec, argparse.Namespace], int]
 
@@ -133,7 +134,7 @@ def drift_command(spec: EnvironmentSpec, args: argparse.Namespace) -> int:
 def inventory(spec: EnvironmentSpec, args: argparse.Namespace) -> int:
     """Write ``ansible/inventory/<env>/hosts.ini`` and ``ansible/group_vars/<env>.yml`` from the outputs."""
     from generators.inventory import render
-    from generators.writer import write_tree
+    from plumbing.writer import write_tree
 
     preflight.check_identity(spec)
     preflight.check_backend(spec)

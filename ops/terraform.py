@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ops import terraform_rc
 from ops.errors import OpsError, explain
-from platform_spec.loader import PROJECT_ROOT
 from platform_spec.model import EnvironmentSpec
+from plumbing.paths import PROJECT_ROOT
 
 DEFAULT_OUTDIR = PROJECT_ROOT / "cdktf.out"
 

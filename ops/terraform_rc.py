@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from plumbing.paths import PROJECT_ROOT
+
 CONFIG_PATH = PROJECT_ROOT / ".cache" / "terraform.rc"
 PLUGIN_CACHE = PROJECT_ROOT / ".cache" / "terraform-plugins"
 CANDIDATE_MIRRORS = (

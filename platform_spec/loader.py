@@ -13,8 +13,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from platform_spec.model import EnvironmentSpec
+from plumbing.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ENVIRONMENTS_DIR = PROJECT_ROOT / "environments"
 
 

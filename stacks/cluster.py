@@ -8,8 +8,8 @@ from typing import Any
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
+from platform_spec.iam_documents import node_policy, node_trust_policy, to_json
 from platform_spec.model import EnvironmentSpec, NodeGroup
-from platform_spec.policies import node_policy, node_trust_policy, to_json
 from stacks.aws import aws
 
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from platform_spec.model import EnvironmentSpec
-from platform_spec.policies import (
+from platform_spec.iam_documents import (
     GITHUB_OIDC_HOST,
     GITHUB_OIDC_THUMBPRINT,
     developer_policy,
@@ -14,6 +13,7 @@ from platform_spec.policies import (
     release_trust_policy,
     to_json,
 )
+from platform_spec.model import EnvironmentSpec
 from stacks.aws import aws
 
 

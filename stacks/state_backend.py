@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from constructs import Construct
 
+from platform_spec.iam_documents import state_bucket_policy, to_json
 from platform_spec.model import EnvironmentSpec
-from platform_spec.policies import state_bucket_policy, to_json
 from stacks.aws import aws
 
 

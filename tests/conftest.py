@@ -14,8 +14,8 @@ import pytest
 from ops.terraform import tool_env
 from platform_spec.loader import load_all
 from platform_spec.model import EnvironmentSpec
+from plumbing.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = PROJECT_ROOT / "environments"
 
 

@@ -22,9 +22,10 @@ import boto3
 import pytest
 
 from platform_spec.model import EnvironmentSpec
+from plumbing.paths import PROJECT_ROOT
 
 LAUNCHER = Path(__file__).with_name("moto_launcher.py")
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
 TIMINGS = PROJECT_ROOT / ".cache" / "e2e-timings.json"
 
 

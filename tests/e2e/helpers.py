@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from plumbing.paths import PROJECT_ROOT
 
 
 def make(target: str, env: dict[str, str], *variables: str, timeout: int = 900) -> subprocess.CompletedProcess:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from generators import diff
-from generators.writer import with_header
 from platform_spec.model import EnvironmentSpec
+from plumbing.writer import with_header
+from release import diff
 
 PAIRS = [("dev", "staging"), ("staging", "prod")]
 

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generators import gitops, validation
+from generators import gitops
 from generators.waves import PLAN, generated_components
-from platform_spec.loader import PROJECT_ROOT, load_all
+from platform_spec.loader import load_all
+from plumbing import manifests as validation
+from plumbing.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.tools
 ENVS = ["dev", "staging", "prod"]
@@ -158,7 +160,7 @@ def test_a_broken_overlay_fails_the_write_and_changes_nothing(tmp_path: Path, ku
 
     original = kustomize._resources
     monkeypatch.setattr(kustomize, "_resources", lambda spec: {**original(spec), "limitz": {"cpu": "1"}})
-    from generators.writer import ValidationFailed
+    from plumbing.writer import ValidationFailed
 
     with pytest.raises(ValidationFailed, match="limitz"):
         gitops.generate(root, "all")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generators import diff
 from platform_spec.model import EnvironmentSpec
+from release import diff
 
 
 def test_normaliser_replaces_own_names_only(specs: dict[str, EnvironmentSpec]) -> None:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generators import argocd, gitops, validation, writer
-from platform_spec.loader import PROJECT_ROOT
+from generators import argocd, gitops
+from plumbing import manifests as validation
+from plumbing import writer
+from plumbing.paths import PROJECT_ROOT
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -103,7 +105,7 @@ def test_gitops_command_never_imports_cdktf_jsii_or_stacks(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stderr.splitlines()
     imported = {line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")}
-    assert "generators.validation" in imported  # the command ran (importlib's own imports are not logged)
+    assert "plumbing.manifests" in imported  # the command ran (importlib's own imports are not logged)
     forbidden = sorted(name for name in imported if name.split(".")[0] in ("cdktf", "jsii", "stacks")
                        or name.startswith("cdktf_"))
     assert forbidden == []

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generators import kustomize, network_policies, policies
+from generators import kustomize, network_policies
+from generators import kyverno_policies as policies
 from generators.waves import generated_components
 from platform_spec.model import EnvironmentSpec
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from generators import health_gate
 from platform_spec.model import EnvironmentSpec
+from release import health_gate
 from tests.fixtures.alertmanager.stub import Stub, alertmanager_stub, closed_port_url
 
 

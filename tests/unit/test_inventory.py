@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from generators.inventory import ROLE_GROUPS, render
-from generators.writer import MARKER, write_tree
 from platform_spec.model import EnvironmentSpec
+from plumbing.writer import MARKER, write_tree
 
 
 def fake_outputs(spec: EnvironmentSpec) -> dict[str, Any]:

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from generators import pipelines
-from generators.writer import with_header
 from platform_spec.loader import load_all
 from platform_spec.model import EnvironmentSpec
+from plumbing.writer import with_header
 
 
 def _docs(specs: dict[str, EnvironmentSpec]) -> dict[str, dict]:
@@ -154,7 +154,7 @@ def test_atlantis_schema_rejects_undocumented_keys(broken: dict) -> None:
 
 
 def test_writer_refuses_to_replace_a_hand_written_workflow(tmp_path: Path, specs: dict[str, EnvironmentSpec]) -> None:
-    from generators.writer import OwnershipError
+    from plumbing.writer import OwnershipError
 
     (tmp_path / ".github/workflows").mkdir(parents=True)
     (tmp_path / ".github/workflows/drift.yml").write_text("name: mine\n")

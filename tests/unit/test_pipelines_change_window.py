@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from generators.change_window import describe, matches, parse_cron
 from platform_spec.model import ChangeWindow, EnvironmentSpec
+from release.change_window import describe, matches, parse_cron
 from tests.conftest import run_cli
 
 PROD_WINDOW = ChangeWindow(schedule="0 22 * * 2", duration="2h", timezone="Asia/Seoul")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generators.promote import PromotionRefused, chain, promote, set_values
 from platform_spec.loader import load_all
+from release.promote import PromotionRefused, chain, promote, set_values
 from tests.conftest import run_cli
 from tests.fixtures.alertmanager.stub import Stub, alertmanager_stub, closed_port_url
 

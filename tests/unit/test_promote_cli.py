@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generators.diff import export_tree
+from release.diff import export_tree
 from tests.fixtures.alertmanager.stub import alertmanager_stub
 
 pytestmark = pytest.mark.slow

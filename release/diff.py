@@ -31,8 +31,9 @@ from typing import Any
 import yaml
 from deepdiff import DeepDiff
 
-from platform_spec.loader import PROJECT_ROOT, SpecError
+from platform_spec.loader import SpecError
 from platform_spec.model import EnvironmentSpec
+from plumbing.paths import PROJECT_ROOT
 
 ABSENT = object()
 """Marks a value that one side does not have."""
@@ -188,7 +189,7 @@ def gitops_files(spec: EnvironmentSpec, root: Path = PROJECT_ROOT) -> dict[str, 
     """The environment's GitOps files rendered in memory by the GitOps generators (disk when unavailable)."""
     try:
         from generators import argocd, kustomize
-        from generators.yaml_dump import dump
+        from plumbing.yaml_io import dump
     except ImportError:
         return gitops_files_on_disk(spec, root)
     files = {**kustomize.overlay_files(spec), **argocd.environment_files(spec)}
@@ -519,7 +520,7 @@ def changes_markdown(ref: str, reports: list[DiffReport]) -> str:
 
 def write_report(relative: str, text: str, root: Path = PROJECT_ROOT) -> Path:
     """Write a report through the generated-files writer (header, atomic)."""
-    from generators.writer import write_tree
+    from plumbing.writer import write_tree
 
     write_tree(root, {relative: text}, owned_dirs=())
     return root / relative

@@ -1,5 +1,5 @@
-"""Deterministic YAML: insertion key order (fixed by the generators), no aliases, block literals
-for multi-line strings, no timestamps. The same input always yields the same bytes."""
+"""The project's one YAML emitter: insertion key order (fixed by the renderers), no aliases,
+block literals for multi-line strings, no timestamps. The same input always yields the same bytes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ import yaml
 
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when available (10x faster)
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+DEFAULT_WIDTH = 120
+"""Line width of Kubernetes manifests and reports; workflows use a wider one (long ``run:`` lines)."""
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
@@ -28,9 +31,9 @@ def _represent_str(dumper: Any, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-def dump(document: Mapping[str, Any] | list[Any]) -> str:
+def dump(document: Mapping[str, Any] | list[Any], width: int = DEFAULT_WIDTH) -> str:
     """One YAML document, keys in insertion order."""
-    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=120,
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=width,
                      allow_unicode=True)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from generators.network_policies import APPS
-from generators.yaml_dump import dump
 from platform_spec.model import EnvironmentSpec
+from plumbing.yaml_io import dump
 
 ENV_LABEL = "sesacthon.io/env"
 """Label every workload of an environment carries (added by the overlay)."""

@@ -22,13 +22,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generators.yaml_dump import load_all
-from platform_spec.loader import PROJECT_ROOT
+from plumbing.yaml_io import load_all
 
 if TYPE_CHECKING:  # jsonschema is imported lazily: its import overlaps the kustomize builds
     from jsonschema.protocols import Validator
 
-SCHEMA_DIR = PROJECT_ROOT / "tests" / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+"""Vendored CRD schemas (MIT, datreeio/CRDs-catalog), shipped with the code."""
 KUBERNETES_VERSION = "1.32"
 """Kubernetes minor version the core kinds are validated against (the cluster's version)."""
 

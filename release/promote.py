@@ -6,7 +6,7 @@ every comment and the formatting, after four checks that each refuse with the re
 
 1. order — ``FROM.promotes_to`` must be ``TO`` (the chain comes from the specs, e.g. dev → staging → prod);
 2. tag — the tag must exist in Git (``git rev-parse -q --verify refs/tags/<TAG>``);
-3. health — the FROM environment's Alertmanager must be clean (see ``generators.health_gate``);
+3. health — the FROM environment's Alertmanager must be clean (see ``release.health_gate``);
 4. validity — the edited spec set must load (checked on a temporary copy of ``environments/``).
 
 Only then is the file replaced (atomically); a refusal leaves every file byte-for-byte unchanged.
@@ -27,9 +27,10 @@ from typing import Any
 
 import yaml
 
-from generators import health_gate
-from platform_spec.loader import PROJECT_ROOT, SpecError, environments_dir, load_all
+from platform_spec.loader import SpecError, environments_dir, load_all
 from platform_spec.model import EnvironmentSpec
+from plumbing.paths import PROJECT_ROOT
+from release import health_gate
 
 
 class PromotionRefused(Exception):
@@ -269,7 +270,7 @@ def _regenerate(target: str) -> None:
 
 def cli_promote(args: Any) -> int:
     """``python -m generators promote --from A --to B [--tag T]``: promote, regenerate, show the diff."""
-    from generators import diff
+    from release import diff
 
     if not args.from_env or not args.to_env:
         print("error: promote needs FROM and TO: make promote FROM=dev TO=staging [TAG=v1.4.0]", file=sys.stderr)

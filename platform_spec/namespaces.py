@@ -1,0 +1,41 @@
+"""The namespaces the platform creates, and what their pods may reach (one table, read by the
+namespace, NetworkPolicy, Argo CD project and admission-policy renderers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+APPS = "apps"
+"""API services and workers."""
+DATA = "data"
+"""Postgres, Redis, RabbitMQ and their operators."""
+MONITORING = "monitoring"
+"""Prometheus operator, Prometheus, Alertmanager, Grafana."""
+ARGOCD = "argocd"
+"""Argo CD itself (installed by Ansible; its config map is managed at wave -1)."""
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """A namespace the platform creates, and what its pods may reach."""
+
+    name: str
+    purpose: str
+    kube_api_egress: bool = False
+    """Pods call the Kubernetes API or AWS APIs (HTTPS 443/6443)."""
+    webhook_ports: tuple[int, ...] = ()
+    """Admission-webhook ports the API server calls."""
+    same_namespace: bool = True
+    """Pods of the namespace may talk to each other."""
+
+
+NAMESPACES: tuple[Namespace, ...] = (
+    Namespace("external-secrets", "External Secrets Operator", kube_api_egress=True, webhook_ports=(10250,)),
+    Namespace("kyverno", "Kyverno admission controller", kube_api_egress=True, webhook_ports=(9443,)),
+    Namespace(MONITORING, "Prometheus operator, Prometheus, Alertmanager, Grafana", kube_api_egress=True,
+              webhook_ports=(10250,)),
+    Namespace(DATA, "Postgres, Redis, RabbitMQ and their operators", kube_api_egress=True, webhook_ports=(9443,)),
+    Namespace("ops", "GitOps and operations tools (Argo Workflows)", kube_api_egress=True),
+    Namespace(APPS, "API services and workers", same_namespace=False),
+)
+"""Namespaces created at wave -1; every one gets a default-deny policy."""
