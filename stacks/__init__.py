@@ -1,5 +1,9 @@
-"""CDKTF stacks: the only package that imports cdktf and the AWS provider bindings."""
+"""CDKTF stacks: the only package that imports cdktf and the AWS provider bindings.
 
-from stacks.aws import configure_jsii
+Every ``stacks.<module>`` import runs this first: it installs the bindings' fast path once, so the
+stack modules' ordinary ``from cdktf_cdktf_provider_aws.<module> import <Class>`` load one submodule.
+"""
 
-configure_jsii()
+from stacks.aws import install_bindings
+
+install_bindings()

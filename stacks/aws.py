@@ -1,10 +1,11 @@
-"""Fast access to the prebuilt `hashicorp/aws` bindings (the only importer of the package).
+"""Fast path to the prebuilt `hashicorp/aws` bindings, installed once by ``stacks/__init__.py``.
 
 Loading ``cdktf_cdktf_provider_aws`` the ordinary way costs two eager imports of all 2,135
 resource modules (terraform-cdk issue 3753):
 
 * Python: the package ``__init__`` imports every submodule. We register an empty package object
-  in its place, load the jsii assembly, and import only the submodules a stack asks for.
+  in its place and load the jsii assembly; an ordinary ``from cdktf_cdktf_provider_aws.vpc import Vpc``
+  then imports only that submodule.
 * Node (the jsii kernel): the assembly's ``lib/index.js`` ``require``s every module. The kernel
   runs it from its package cache; we give the project its own cache (``.cache/jsii``) and rewrite
   that cached index once into lazy getters (same exports, loaded on first access).
@@ -22,10 +23,12 @@ import re
 import sys
 import types
 from pathlib import Path
-from typing import Any
+
+from plumbing.paths import CACHE_DIR
 
 PACKAGE = "cdktf_cdktf_provider_aws"
-PROJECT_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "jsii"
+JSII_CACHE = CACHE_DIR / "jsii"
+"""The project's own jsii package cache (holds the rewritten, lazy provider index)."""
 _EAGER_REQUIRE = re.compile(r'^exports\.([A-Za-z0-9_$]+) = require\("(\./[a-z0-9-]+)"\);$', re.MULTILINE)
 
 
@@ -44,13 +47,16 @@ def eager_environment(base: dict[str, str] | None = None) -> dict[str, str]:
 
 def configure_jsii() -> None:
     """Point jsii at the project cache; must run before the kernel starts (first cdktf import)."""
-    # Must be set before the jsii kernel process starts (on the first `import cdktf`).
     if not eager():
-        os.environ.setdefault("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(PROJECT_CACHE))
+        os.environ.setdefault("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(JSII_CACHE))
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 
-def _register_package() -> None:
+def install_bindings() -> None:
+    """Make ``cdktf_cdktf_provider_aws`` importable submodule by submodule (idempotent).
+
+    Must run before the first import of any of its submodules; the eager path imports the package.
+    """
     if PACKAGE in sys.modules:
         return
     configure_jsii()
@@ -75,7 +81,7 @@ def make_cached_index_lazy(cache_root: Path | None = None) -> int:
 
     Idempotent: an index already rewritten has no eager ``require`` lines left.
     """
-    root = cache_root or Path(os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT", PROJECT_CACHE))
+    root = cache_root or Path(os.environ.get("JSII_RUNTIME_PACKAGE_CACHE_ROOT", JSII_CACHE))
     rewritten = 0
     for index in root.glob("@cdktf/provider-aws/*/*/lib/index.js"):
         source = index.read_text(encoding="utf-8")
@@ -92,20 +98,3 @@ def make_cached_index_lazy(cache_root: Path | None = None) -> int:
             os.replace(temporary, index)
             rewritten += count
     return rewritten
-
-
-def binding(submodule: str) -> types.ModuleType:
-    """Return one resource submodule of the AWS bindings, e.g. ``binding("vpc")``."""
-    _register_package()
-    return importlib.import_module(f"{PACKAGE}.{submodule}")
-
-
-def aws(submodule: str, name: str) -> Any:
-    """Return a class of the AWS bindings, e.g. ``aws("vpc", "Vpc")``."""
-    return getattr(binding(submodule), name)
-
-
-def import_cdktf() -> types.ModuleType:
-    """Import ``cdktf`` with the project's jsii cache configured (call before any cdktf use)."""
-    configure_jsii()
-    return importlib.import_module("cdktf")

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.data_aws_ssm_parameter import DataAwsSsmParameter
+from cdktf_cdktf_provider_aws.iam_instance_profile import IamInstanceProfile
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from cdktf_cdktf_provider_aws.instance import (
+    Instance,
+    InstanceInstanceMarketOptions,
+    InstanceMetadataOptions,
+    InstanceRootBlockDevice,
+)
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.subnet import Subnet
 from constructs import Construct
 
 from platform_spec.iam_documents import node_policy, node_trust_policy, to_json
 from platform_spec.model import EnvironmentSpec, NodeGroup
-from stacks.aws import aws
 
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 
@@ -26,7 +37,8 @@ class Node:
 
 def placement(spec: EnvironmentSpec) -> list[Node]:
     """Every node of the spec with its zone, in a stable order (group order, then index)."""
-    nodes, position = [], 0
+    nodes: list[Node] = []
+    position = 0
     for group in spec.cluster.node_groups:
         for index in range(group.count):
             nodes.append(Node(f"{group.name}-{index + 1}", group, position % len(spec.network.zones)))
@@ -47,29 +59,18 @@ class Cluster(Construct):
         construct_id: str,
         *,
         spec: EnvironmentSpec,
-        private_subnets: list[Any],
-        node_security_group: Any,
-        control_plane_security_group: Any,
+        private_subnets: list[Subnet],
+        node_security_group: SecurityGroup,
+        control_plane_security_group: SecurityGroup,
     ) -> None:
         super().__init__(scope, construct_id)
         prefix = spec.prefix
-        role = aws("iam_role", "IamRole")(
-            self, "node-role", name=f"{prefix}-node", assume_role_policy=to_json(node_trust_policy())
-        )
-        aws("iam_role_policy", "IamRolePolicy")(
-            self, "node-policy", name=f"{prefix}-node", role=role.id, policy=to_json(node_policy(spec))
-        )
-        aws("iam_role_policy_attachment", "IamRolePolicyAttachment")(
-            self, "node-ssm-core", role=role.name, policy_arn=SSM_CORE_POLICY
-        )
-        profile = aws("iam_instance_profile", "IamInstanceProfile")(
-            self, "node-profile", name=f"{prefix}-node", role=role.name
-        )
-        image = aws("data_aws_ssm_parameter", "DataAwsSsmParameter")(
-            self, "node-image", name=spec.cluster.node_image_parameter
-        )
-        instance = "instance"
-        self.instances: list[tuple[Node, Any]] = []
+        role = IamRole(self, "node-role", name=f"{prefix}-node", assume_role_policy=to_json(node_trust_policy()))
+        IamRolePolicy(self, "node-policy", name=f"{prefix}-node", role=role.id, policy=to_json(node_policy(spec)))
+        IamRolePolicyAttachment(self, "node-ssm-core", role=role.name, policy_arn=SSM_CORE_POLICY)
+        profile = IamInstanceProfile(self, "node-profile", name=f"{prefix}-node", role=role.name)
+        image = DataAwsSsmParameter(self, "node-image", name=spec.cluster.node_image_parameter)
+        self.instances: list[tuple[Node, Instance]] = []
         for node in placement(spec):
             group = node.group
             security_groups = [node_security_group.id]
@@ -81,13 +82,11 @@ class Cluster(Construct):
                 "NodeGroup": group.name,
                 "Services": ",".join(group.services),
             }
-            market = None
-            if group.spot:
-                market = aws(instance, "InstanceInstanceMarketOptions")(market_type="spot")
+            market = InstanceInstanceMarketOptions(market_type="spot") if group.spot else None
             self.instances.append(
                 (
                     node,
-                    aws(instance, "Instance")(
+                    Instance(
                         self,
                         f"node-{node.name}",
                         ami=image.value,
@@ -96,10 +95,8 @@ class Cluster(Construct):
                         vpc_security_group_ids=security_groups,
                         iam_instance_profile=profile.name,
                         instance_market_options=market,
-                        metadata_options=aws(instance, "InstanceMetadataOptions")(
-                            http_tokens="required", http_endpoint="enabled"
-                        ),
-                        root_block_device=aws(instance, "InstanceRootBlockDevice")(
+                        metadata_options=InstanceMetadataOptions(http_tokens="required", http_endpoint="enabled"),
+                        root_block_device=InstanceRootBlockDevice(
                             volume_size=group.volume_gb, volume_type="gp3", encrypted=True
                         ),
                         lifecycle=TerraformResourceLifecycle(ignore_changes=["ami"]),

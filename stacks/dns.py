@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
+from cdktf_cdktf_provider_aws.route53_record import Route53Record
+from cdktf_cdktf_provider_aws.route53_zone import Route53Zone
 from constructs import Construct
 
 from platform_spec.model import EnvironmentSpec
-from stacks.aws import aws
 
 
 class Dns(Construct):
@@ -18,19 +18,19 @@ class Dns(Construct):
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, spec: EnvironmentSpec, control_plane_ips: list[Any]
+        self, scope: Construct, construct_id: str, *, spec: EnvironmentSpec, control_plane_ips: list[str]
     ) -> None:
         super().__init__(scope, construct_id)
         domain = spec.dns.domain
-        self.zone = aws("route53_zone", "Route53Zone")(
+        self.zone = Route53Zone(
             self, "zone", name=domain, comment=f"{spec.prefix} ({spec.purpose})",
             force_destroy=spec.tier != "production",
         )
-        aws("route53_record", "Route53Record")(
+        Route53Record(
             self, "k8s-api", zone_id=self.zone.zone_id, name=f"k8s-api.{domain}", type="A", ttl=60,
             records=control_plane_ips,
         )
-        self.certificate = aws("acm_certificate", "AcmCertificate")(
+        self.certificate = AcmCertificate(
             self, "ingress-certificate", domain_name=domain, subject_alternative_names=[f"*.{domain}"],
             validation_method="DNS", lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
         )

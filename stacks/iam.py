@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from cdktf import ITerraformDependable
+from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from platform_spec.iam_documents import (
@@ -14,7 +18,6 @@ from platform_spec.iam_documents import (
     to_json,
 )
 from platform_spec.model import EnvironmentSpec
-from stacks.aws import aws
 
 
 class Access(Construct):
@@ -27,10 +30,10 @@ class Access(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, spec: EnvironmentSpec) -> None:
         super().__init__(scope, construct_id)
         prefix = spec.prefix
-        depends_on = []
+        depends_on: list[ITerraformDependable] = []
         if spec.access.release_pipeline.create_oidc_provider:
             depends_on.append(
-                aws("iam_openid_connect_provider", "IamOpenidConnectProvider")(
+                IamOpenidConnectProvider(
                     self,
                     "github-oidc",
                     url=f"https://{GITHUB_OIDC_HOST}",
@@ -39,20 +42,20 @@ class Access(Construct):
                 )
             )
         self.release_role = self._role("release", prefix, to_json(release_trust_policy(spec)), depends_on)
-        aws("iam_role_policy", "IamRolePolicy")(
+        IamRolePolicy(
             self, "release-policy", name=f"{prefix}-release", role=self.release_role.id,
             policy=to_json(release_policy(spec)),
         )
-        self.developer_role = None
+        self.developer_role: IamRole | None = None
         if spec.access.developers_may_assume:
             self.developer_role = self._role("developer", prefix, to_json(developer_trust_policy(spec)), [])
-            aws("iam_role_policy", "IamRolePolicy")(
+            IamRolePolicy(
                 self, "developer-policy", name=f"{prefix}-developer", role=self.developer_role.id,
                 policy=to_json(developer_policy(spec)),
             )
 
-    def _role(self, name: str, prefix: str, trust: str, depends_on: list) -> object:
-        return aws("iam_role", "IamRole")(
+    def _role(self, name: str, prefix: str, trust: str, depends_on: list[ITerraformDependable]) -> IamRole:
+        return IamRole(
             self, f"{name}-role", name=f"{prefix}-{name}", assume_role_policy=trust,
             max_session_duration=3600, depends_on=depends_on or None,
         )

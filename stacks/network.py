@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from cdktf_cdktf_provider_aws.eip import Eip
+from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
+from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
+from cdktf_cdktf_provider_aws.route import Route
+from cdktf_cdktf_provider_aws.route_table import RouteTable
+from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
+from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
 from constructs import Construct
 
 from platform_spec.model import EnvironmentSpec
-from stacks.aws import aws
 
 
 class Network(Construct):
     """The environment's VPC.
 
     Inputs: the spec's ``network`` section. Outputs: ``vpc``, ``public_subnets`` and
-    ``private_subnets`` (lists in zone order, keyed by zone name in ``*_by_zone``).
+    ``private_subnets`` (lists in zone order).
     Routes are standalone ``aws_route`` resources (inline route blocks need every attribute).
     """
 
@@ -22,7 +27,7 @@ class Network(Construct):
         super().__init__(scope, construct_id)
         prefix = spec.prefix
         network = spec.network
-        self.vpc = aws("vpc", "Vpc")(
+        self.vpc = Vpc(
             self,
             "vpc",
             cidr_block=str(network.vpc_cidr),
@@ -30,17 +35,15 @@ class Network(Construct):
             enable_dns_support=True,
             tags={"Name": f"{prefix}-vpc"},
         )
-        gateway = aws("internet_gateway", "InternetGateway")(
-            self, "igw", vpc_id=self.vpc.id, tags={"Name": f"{prefix}-igw"}
-        )
+        gateway = InternetGateway(self, "igw", vpc_id=self.vpc.id, tags={"Name": f"{prefix}-igw"})
         public_routes = self._route_table("public", prefix)
-        aws("route", "Route")(
+        Route(
             self, "public-default", route_table_id=public_routes.id, destination_cidr_block="0.0.0.0/0",
             gateway_id=gateway.id,
         )
-        self.public_subnets: list[Any] = []
-        self.private_subnets: list[Any] = []
-        nat_gateways: list[Any] = []
+        self.public_subnets: list[Subnet] = []
+        self.private_subnets: list[Subnet] = []
+        nat_gateways: list[NatGateway] = []
         for zone in network.zones:
             public = self._subnet("public", zone.name, str(zone.public_cidr), prefix, public=True)
             self._associate(f"public-{zone.name}", public, public_routes)
@@ -52,16 +55,16 @@ class Network(Construct):
             routes = self._route_table(f"private-{zone.name}", prefix)
             if nat_gateways:
                 nat = nat_gateways[index] if network.nat == "per-zone" else nat_gateways[0]
-                aws("route", "Route")(
+                Route(
                     self, f"private-default-{zone.name}", route_table_id=routes.id,
                     destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id,
                 )
             self._associate(f"private-{zone.name}", private, routes)
             self.private_subnets.append(private)
 
-    def _subnet(self, kind: str, zone: str, cidr: str, prefix: str, *, public: bool) -> Any:
+    def _subnet(self, kind: str, zone: str, cidr: str, prefix: str, *, public: bool) -> Subnet:
         role_tag = "kubernetes.io/role/elb" if public else "kubernetes.io/role/internal-elb"
-        return aws("subnet", "Subnet")(
+        return Subnet(
             self,
             f"{kind}-{zone}",
             vpc_id=self.vpc.id,
@@ -71,21 +74,17 @@ class Network(Construct):
             tags={"Name": f"{prefix}-{kind}-{zone}", role_tag: "1", "Tier": kind},
         )
 
-    def _route_table(self, name: str, prefix: str) -> Any:
-        return aws("route_table", "RouteTable")(
-            self, f"rt-{name}", vpc_id=self.vpc.id, tags={"Name": f"{prefix}-rt-{name}"}
-        )
+    def _route_table(self, name: str, prefix: str) -> RouteTable:
+        return RouteTable(self, f"rt-{name}", vpc_id=self.vpc.id, tags={"Name": f"{prefix}-rt-{name}"})
 
-    def _associate(self, name: str, subnet: Any, table: Any) -> None:
-        aws("route_table_association", "RouteTableAssociation")(
-            self, f"rta-{name}", subnet_id=subnet.id, route_table_id=table.id
-        )
+    def _associate(self, name: str, subnet: Subnet, table: RouteTable) -> None:
+        RouteTableAssociation(self, f"rta-{name}", subnet_id=subnet.id, route_table_id=table.id)
 
-    def _nat_gateway(self, zone: str, subnet: Any, prefix: str, gateway: Any) -> Any:
-        address = aws("eip", "Eip")(
+    def _nat_gateway(self, zone: str, subnet: Subnet, prefix: str, gateway: InternetGateway) -> NatGateway:
+        address = Eip(
             self, f"nat-eip-{zone}", domain="vpc", tags={"Name": f"{prefix}-nat-{zone}"}, depends_on=[gateway]
         )
-        return aws("nat_gateway", "NatGateway")(
+        return NatGateway(
             self, f"nat-{zone}", allocation_id=address.id, subnet_id=subnet.id,
             tags={"Name": f"{prefix}-nat-{zone}"},
         )

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypedDict
 
 from cdktf import Fn, TerraformOutput, TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.data_aws_secretsmanager_random_password import DataAwsSecretsmanagerRandomPassword
+from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter
 from constructs import Construct
 
 from platform_spec.model import EnvironmentSpec
 from platform_spec.parameters import layout
-from stacks.aws import aws
+
+ParameterValue = str | list[str]
+"""A parameter's value: one identifier, or a list written as a comma-separated StringList."""
+
+
+class NodeOutput(TypedDict):
+    """One node of the ``nodes`` output, by node name (what `make inventory` reads)."""
+
+    role: str
+    group: str
+    zone: str
+    private_ip: str
+    instance_id: str
+    services: list[str]
+
+
+OutputValue = str | list[str] | dict[str, NodeOutput]
+"""A Terraform output's value."""
 
 
 class Parameters(Construct):
@@ -20,29 +40,28 @@ class Parameters(Construct):
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, spec: EnvironmentSpec, values: dict[str, Any]
+        self, scope: Construct, construct_id: str, *, spec: EnvironmentSpec, values: Mapping[str, ParameterValue]
     ) -> None:
         super().__init__(scope, construct_id)
         for parameter in layout(spec):
             name = parameter.relative.replace("/", "-")
-            options: dict[str, Any] = {}
+            lifecycle = None
             if parameter.kind == "SecureString":
-                password = aws("data_aws_secretsmanager_random_password", "DataAwsSecretsmanagerRandomPassword")(
+                password = DataAwsSecretsmanagerRandomPassword(
                     self, f"{name}-initial", password_length=32, exclude_punctuation=True
                 )
                 value = password.random_password
-                options["lifecycle"] = TerraformResourceLifecycle(ignore_changes=["value"])
+                lifecycle = TerraformResourceLifecycle(ignore_changes=["value"])
             else:
-                value = values[parameter.relative]
-                if isinstance(value, list):
-                    value = Fn.join(",", value)
-            aws("ssm_parameter", "SsmParameter")(
+                given = values[parameter.relative]
+                value = given if isinstance(given, str) else Fn.join(",", given)
+            SsmParameter(
                 self, name, name=parameter.path(spec), type=parameter.kind, value=value,
-                description=parameter.description, **options,
+                description=parameter.description, lifecycle=lifecycle,
             )
 
 
-def outputs(scope: Construct, values: dict[str, Any]) -> None:
+def outputs(scope: Construct, values: Mapping[str, OutputValue]) -> None:
     """Terraform outputs (read by `make inventory` through `terraform output -json`)."""
     for name, value in sorted(values.items()):
         TerraformOutput(scope, name, value=value)

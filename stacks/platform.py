@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from cdktf import LocalBackend, S3Backend, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
 from platform_spec.model import EnvironmentSpec
-from stacks.aws import aws
 from stacks.cluster import Cluster
 from stacks.dns import Dns
 from stacks.iam import Access
 from stacks.network import Network
-from stacks.parameters import Parameters, outputs
+from stacks.parameters import NodeOutput, Parameters, outputs
 from stacks.security_groups import SecurityGroups
 from stacks.state_backend import StateBackend
 
@@ -22,15 +22,14 @@ LOCAL_STATE_DIR = Path(".state")
 
 
 def _provider(scope: Construct, spec: EnvironmentSpec) -> None:
-    provider = "provider"
-    aws(provider, "AwsProvider")(
+    AwsProvider(
         scope,
         "aws",
         region=spec.aws.region,
         allowed_account_ids=[spec.aws.account_id],
         skip_metadata_api_check="true",
         default_tags=[
-            aws(provider, "AwsProviderDefaultTags")(
+            AwsProviderDefaultTags(
                 tags={
                     "Environment": spec.name,
                     "Project": spec.project,
@@ -88,7 +87,7 @@ class PlatformStack(TerraformStack):
         ]
         dns = Dns(self, "dns", spec=spec, control_plane_ips=control_plane_ips)
 
-        ips_by_role: dict[str, list] = {}
+        ips_by_role: dict[str, list[str]] = {}
         for node, instance in cluster.instances:
             ips_by_role.setdefault(node.group.role, []).append(instance.private_ip)
         api_endpoint = f"https://k8s-api.{spec.dns.domain}:6443"
@@ -110,6 +109,17 @@ class PlatformStack(TerraformStack):
                 **{f"cluster/nodes/{role}": ips for role, ips in ips_by_role.items()},
             },
         )
+        nodes: dict[str, NodeOutput] = {
+            node.name: {
+                "role": node.group.role,
+                "group": node.group.name,
+                "zone": spec.network.zones[node.zone_index].name,
+                "private_ip": instance.private_ip,
+                "instance_id": instance.id,
+                "services": list(node.group.services),
+            }
+            for node, instance in cluster.instances
+        }
         outputs(
             self,
             {
@@ -121,16 +131,6 @@ class PlatformStack(TerraformStack):
                 "zone_id": dns.zone.zone_id,
                 "release_role_arn": access.release_role.arn,
                 "developer_role_arn": access.developer_role.arn if access.developer_role else "",
-                "nodes": {
-                    node.name: {
-                        "role": node.group.role,
-                        "group": node.group.name,
-                        "zone": spec.network.zones[node.zone_index].name,
-                        "private_ip": instance.private_ip,
-                        "instance_id": instance.id,
-                        "services": list(node.group.services),
-                    }
-                    for node, instance in cluster.instances
-                },
+                "nodes": nodes,
             },
         )

@@ -7,12 +7,13 @@ a reviewable address in the plan and drift on one rule is reported on that rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
+from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
 from platform_spec.model import EnvironmentSpec
-from stacks.aws import aws
 
 NODE_PORTS = (30000, 32767)
 
@@ -27,6 +28,10 @@ class Rule:
     cidr: str | None = None
     source: str | None = None
     protocol: str = "tcp"
+
+    def __post_init__(self) -> None:
+        if (self.cidr is None) == (self.source is None):
+            raise ValueError(f"rule {self.name}: give exactly one of cidr and source")
 
 
 class SecurityGroups(Construct):
@@ -61,25 +66,24 @@ class SecurityGroups(Construct):
             for rule in group_rules:
                 self._ingress(group_name, groups[group_name], rule, groups)
         for group_name in ("alb", "nodes", "control-plane"):
-            aws("vpc_security_group_egress_rule", "VpcSecurityGroupEgressRule")(
+            VpcSecurityGroupEgressRule(
                 self, f"{group_name}-egress", security_group_id=groups[group_name].id,
                 ip_protocol="-1", cidr_ipv4="0.0.0.0/0", description="All outbound traffic",
             )
 
-    def _group(self, name: str, description: str) -> Any:
-        return aws("security_group", "SecurityGroup")(
+    def _group(self, name: str, description: str) -> SecurityGroup:
+        return SecurityGroup(
             self, name, name=f"{self._prefix}-{name}", description=description, vpc_id=self._vpc_id,
             tags={"Name": f"{self._prefix}-{name}"},
         )
 
-    def _ingress(self, group_name: str, group: Any, rule: Rule, groups: dict[str, Any]) -> None:
-        ports: dict[str, Any] = {}
-        if rule.protocol != "-1":
-            ports = {"from_port": rule.ports[0], "to_port": rule.ports[1]}
-        source: dict[str, Any] = (
-            {"cidr_ipv4": rule.cidr} if rule.cidr else {"referenced_security_group_id": groups[rule.source].id}
-        )
-        aws("vpc_security_group_ingress_rule", "VpcSecurityGroupIngressRule")(
+    def _ingress(self, group_name: str, group: SecurityGroup, rule: Rule, groups: dict[str, SecurityGroup]) -> None:
+        all_ports = rule.protocol == "-1"  # protocol -1 takes no port range
+        VpcSecurityGroupIngressRule(
             self, f"{group_name}-{rule.name}", security_group_id=group.id, ip_protocol=rule.protocol,
-            description=rule.description, **ports, **source,
+            description=rule.description,
+            from_port=None if all_ports else rule.ports[0],
+            to_port=None if all_ports else rule.ports[1],
+            cidr_ipv4=rule.cidr,
+            referenced_security_group_id=groups[rule.source].id if rule.source else None,
         )

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from cdktf_cdktf_provider_aws.dynamodb_table import (
+    DynamodbTable,
+    DynamodbTableAttribute,
+    DynamodbTablePointInTimeRecovery,
+    DynamodbTableServerSideEncryption,
+)
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
+from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
+    S3BucketServerSideEncryptionConfigurationA,
+    S3BucketServerSideEncryptionConfigurationRuleA,
+    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
+    S3BucketVersioningA,
+    S3BucketVersioningVersioningConfiguration,
+)
 from constructs import Construct
 
 from platform_spec.iam_documents import state_bucket_policy, to_json
 from platform_spec.model import EnvironmentSpec
-from stacks.aws import aws
 
 
 class StateBackend(Construct):
@@ -17,30 +34,29 @@ class StateBackend(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, spec: EnvironmentSpec) -> None:
         super().__init__(scope, construct_id)
-        s3 = "s3_bucket_server_side_encryption_configuration"
-        self.bucket = aws("s3_bucket", "S3Bucket")(self, "bucket", bucket=spec.state_bucket_name)
-        aws("s3_bucket_versioning", "S3BucketVersioningA")(
+        self.bucket = S3Bucket(self, "bucket", bucket=spec.state_bucket_name)
+        S3BucketVersioningA(
             self,
             "versioning",
             bucket=self.bucket.id,
-            versioning_configuration=aws("s3_bucket_versioning", "S3BucketVersioningVersioningConfiguration")(
-                status="Enabled"
-            ),
+            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
         )
-        aws(s3, "S3BucketServerSideEncryptionConfigurationA")(
+        S3BucketServerSideEncryptionConfigurationA(
             self,
             "encryption",
             bucket=self.bucket.id,
             rule=[
-                aws(s3, "S3BucketServerSideEncryptionConfigurationRuleA")(
-                    apply_server_side_encryption_by_default=aws(
-                        s3, "S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA"
-                    )(sse_algorithm="aws:kms"),
+                S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default=(
+                        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+                            sse_algorithm="aws:kms"
+                        )
+                    ),
                     bucket_key_enabled=True,
                 )
             ],
         )
-        public_access = aws("s3_bucket_public_access_block", "S3BucketPublicAccessBlock")(
+        public_access = S3BucketPublicAccessBlock(
             self,
             "public-access-block",
             bucket=self.bucket.id,
@@ -49,22 +65,21 @@ class StateBackend(Construct):
             ignore_public_acls=True,
             restrict_public_buckets=True,
         )
-        aws("s3_bucket_policy", "S3BucketPolicy")(
+        S3BucketPolicy(
             self,
             "tls-only",
             bucket=self.bucket.id,
             policy=to_json(state_bucket_policy(spec)),
             depends_on=[public_access],
         )
-        table = "dynamodb_table"
-        self.lock_table = aws(table, "DynamodbTable")(
+        self.lock_table = DynamodbTable(
             self,
             "lock-table",
             name=spec.lock_table_name,
             billing_mode="PAY_PER_REQUEST",
             hash_key="LockID",
-            attribute=[aws(table, "DynamodbTableAttribute")(name="LockID", type="S")],
-            point_in_time_recovery=aws(table, "DynamodbTablePointInTimeRecovery")(enabled=True),
-            server_side_encryption=aws(table, "DynamodbTableServerSideEncryption")(enabled=True),
+            attribute=[DynamodbTableAttribute(name="LockID", type="S")],
+            point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
+            server_side_encryption=DynamodbTableServerSideEncryption(enabled=True),
             deletion_protection_enabled=spec.tier == "production",
         )

@@ -8,11 +8,18 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypedDict
 
 from cdktf import App
 
 from platform_spec.model import EnvironmentSpec
 from stacks.platform import PlatformStack, StateStack
+
+
+class Manifest(TypedDict):
+    """cdktf's ``manifest.json``: the stacks by name (other keys, such as ``version``, are copied as they are)."""
+
+    stacks: dict[str, object]
 
 
 def build_app(specs: Iterable[EnvironmentSpec], outdir: str | None = None) -> App:
@@ -33,7 +40,7 @@ def synth_to(outdir: Path, specs: list[EnvironmentSpec]) -> list[str]:
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".synth-", dir=outdir) as scratch:
         build_app(specs, scratch).synth()
-        fresh = json.loads((Path(scratch) / "manifest.json").read_text())
+        fresh: Manifest = json.loads((Path(scratch) / "manifest.json").read_text())
         stacks_dir = outdir / "stacks"
         stacks_dir.mkdir(exist_ok=True)
         for name in fresh["stacks"]:
@@ -43,8 +50,9 @@ def synth_to(outdir: Path, specs: list[EnvironmentSpec]) -> list[str]:
             os.replace(Path(scratch) / "stacks" / name, target)
             shutil.rmtree(old, ignore_errors=True)
         manifest_path = outdir / "manifest.json"
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"stacks": {}}
-        manifest.update({key: value for key, value in fresh.items() if key != "stacks"})
-        manifest["stacks"] = dict(sorted({**manifest.get("stacks", {}), **fresh["stacks"]}.items()))
+        previous: Manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"stacks": {}}
+        manifest: Manifest = {
+            **previous, **fresh, "stacks": dict(sorted({**previous.get("stacks", {}), **fresh["stacks"]}.items()))
+        }
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return list(fresh["stacks"])
