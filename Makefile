@@ -1,11 +1,26 @@
-# Thin wrapper: bootstraps the toolchain once, then calls the Python CLI.
-# Usage: make synth ENV=staging | make test | make bench   (ENV: dev, staging, prod, a,b or all)
+# Thin wrapper: bootstraps the toolchain once, then calls the `sesacthon` CLI (cli/; run as `python -m cli`,
+# so the checkout's own code runs even where several checkouts share an installation).
+# Usage: make synth ENV=staging | make test | make lint | make bench   (ENV: dev, staging, prod, a,b or all)
+#
+# Every variable a user sets (ENV, A, B, FROM, TO, TAG, REF, CONFIRM, LOCK_ID, INVENTORY_ROOT) reaches the
+# CLI through the environment, quoted as one argument: whatever it contains is never run by the shell.
 
 SHELL := /bin/bash
 ENV ?= all
+A ?=
+B ?=
+FROM ?=
+TO ?=
+TAG ?=
+REF ?=
+CONFIRM ?=
+LOCK_ID ?=
+INVENTORY_ROOT ?= $(CURDIR)
+export ENV A B FROM TO TAG REF CONFIRM LOCK_ID INVENTORY_ROOT
 PYTHON_BOOT ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+CLI := $(PY) -m cli
 export TF_CLI_CONFIG_FILE := $(CURDIR)/.cache/terraform.rc
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
@@ -17,9 +32,10 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
 # --- bootstrap (each step runs only when its inputs change) -------------------------------
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -29,29 +45,31 @@ node_modules/.installed: package.json package-lock.json
 .cache/terraform.rc: ops/terraform_rc.py | $(VENV)/.installed
 	$(PY) -m ops.terraform_rc
 
-venv: $(VENV)/.installed ## Create the virtualenv with the pinned Python packages
-node: node_modules/.installed ## Install the pinned cdktf CLI (npm)
+venv: $(VENV)/.installed ## Create the virtualenv: pinned packages and the `sesacthon` CLI (editable)
+node: node_modules/.installed ## Install the pinned cdktf CLI and pyright (npm)
 tools: venv node .cache/terraform.rc
 
 # --- main job ---------------------------------------------------------------------------
-synth: tools ## Synthesize Terraform JSON (and GitOps files) for ENV into cdktf.out/
-	$(PY) -m generators synth --env $(ENV)
+synth: tools ## Synthesize Terraform JSON for ENV into cdktf.out/, then its GitOps and the pipeline files
+	$(CLI) synth "$$ENV"
 
 check: venv ## Validate the environment specs only
-	$(PY) -m generators check --env $(ENV)
+	$(CLI) check "$$ENV"
 
 spec-reference: venv ## Regenerate the README's spec reference (docs/spec-reference.md)
-	$(PY) -m generators spec-reference --output docs/spec-reference.md
+	$(CLI) spec-reference --output docs/spec-reference.md
 
 # --- quality ----------------------------------------------------------------------------
-test: tools ## Run the whole test suite (unit, snapshots, real tools, e2e)
+test: lint ## Lint, then run the whole test suite (unit, snapshots, real tools, e2e)
 	$(PY) -m pytest
 
 test-fast: venv ## Unit and snapshot tests only
 	$(PY) -m pytest -m "not tools and not e2e"
 
-lint: venv ## ruff
+lint: tools ## ruff, the import-layer contracts (import-linter) and the type checker (pyright)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
+	npx --no-install pyright
 
 bench: tools ## Measure synth speed (fast vs eager bindings) and peak memory
 	$(PY) scripts/bench.py
@@ -59,53 +77,49 @@ bench: tools ## Measure synth speed (fast vs eager bindings) and peak memory
 clean: ## Remove build output (keeps the virtualenv and caches)
 	rm -rf cdktf.out
 
-# --- deploying (python -m ops; honours AWS_* incl. AWS_ENDPOINT_URL; exit 0 ok, 2 changes/drift, 1 error) ---
+# --- deploying (honours AWS_* incl. AWS_ENDPOINT_URL; exit codes: see `sesacthon --help`) ---
 .PHONY: bootstrap deploy apply-terraform plan drift inventory destroy unlock
-OPS := $(PY) -m ops
-CONFIRM ?=
-LOCK_ID ?=
-INVENTORY_ROOT ?= $(CURDIR)
 
 bootstrap: tools ## Create ENV's state bucket + lock table (the <env>-state stack, local state in .state/)
-	$(OPS) bootstrap --env $(ENV)
+	$(CLI) bootstrap "$$ENV"
 
 deploy: tools ## Synth + `cdktf deploy ENV --auto-approve` (needs `make bootstrap` once)
-	$(OPS) deploy --env $(ENV)
+	$(CLI) deploy "$$ENV"
 
 apply-terraform: tools ## Deploy ENV with plain terraform init/apply on the synthesized JSON (no cdktf CLI)
-	$(OPS) deploy --env $(ENV) --engine terraform
+	$(CLI) deploy "$$ENV" --engine terraform
 
-plan: tools ## terraform plan -detailed-exitcode for ENV (exit 2 = changes)
-	$(OPS) plan --env $(ENV)
+plan: tools ## terraform plan of ENV (exit 3 = changes)
+	$(CLI) plan "$$ENV"
 
-drift: tools ## Summarize what changed outside Terraform in ENV; non-zero exit on drift
-	$(OPS) drift --env $(ENV)
+drift: tools ## Summarize what changed outside Terraform in ENV; exit 3 on drift
+	$(CLI) drift "$$ENV"
 
 inventory: tools ## Write ansible/inventory/ENV/hosts.ini and ansible/group_vars/ENV.yml from the outputs
-	$(OPS) inventory --env $(ENV) --root "$(INVENTORY_ROOT)"
+	$(CLI) inventory "$$ENV" --root "$$INVENTORY_ROOT"
 
 destroy: tools ## Destroy ENV's platform stack (prod: CONFIRM=prod)
-	$(OPS) destroy --env $(ENV) --confirm "$(CONFIRM)"
+	$(CLI) destroy "$$ENV" --confirm "$$CONFIRM"
 
 unlock: tools ## Release a stale state lock: make unlock ENV=dev LOCK_ID=<id from the lock message>
-	$(OPS) unlock --env $(ENV) --lock-id "$(LOCK_ID)"
+	$(CLI) unlock "$$ENV" --lock-id "$$LOCK_ID"
 
-# --- environment diff, promotion, pipeline files (generators/diff.py, promote.py, pipelines.py) --
+# --- environment diff, promotion, pipeline files (release/, generators/) --------------------
 .PHONY: diff diff-changes promote pipelines
 
 diff: tools ## Semantic diff of two environments: make diff A=staging B=prod (table + reports/diff-A-B.md)
-	$(PY) -m generators diff --a "$(A)" --b "$(B)"
+	$(CLI) diff "$$A" "$$B"
 
 diff-changes: tools ## What this branch changes per environment vs REF (default origin/main, else main): reports/changes.md
-	$(PY) -m generators diff-changes $(if $(REF),--ref "$(REF)")
+	$(CLI) diff-changes $${REF:+--ref "$$REF"}
 
 promote: tools ## Promote a release: make promote FROM=dev TO=staging [TAG=v1.4.0] (order, tag, health gate, diff)
-	$(PY) -m generators promote --from "$(FROM)" --to "$(TO)" $(if $(TAG),--tag "$(TAG)")
+	$(CLI) promote "$$FROM" "$$TO" $${TAG:+--tag "$$TAG"}
 
 pipelines: venv ## Regenerate .github/workflows/*.yml and atlantis.yaml from the specs
-	$(PY) -m generators pipelines
+	$(CLI) pipelines
 
 # --- GitOps (k8s/ + argocd/ from the specs; never loads cdktf/jsii) ------------------------
 .PHONY: gitops
 gitops: venv ## Write k8s/base, k8s/overlays/ENV and argocd/ for ENV (validated; no cdktf, < 1 s)
-	$(PY) -m generators gitops --env $(ENV)
+	$(CLI) gitops "$$ENV"

@@ -1,14 +1,14 @@
 """CDKTF app entry point (``cdktf.json`` -> ``app``), used by ``cdktf synth`` and ``cdktf deploy``.
 
 ``ENV`` selects the environment(s): a name, a comma-separated list, or ``all`` (the default).
-``make synth`` calls ``python -m generators synth`` instead, which synthesizes atomically.
+``make synth`` calls ``sesacthon synth`` instead, which synthesizes atomically.
 """
 
 import os
 import sys
 
-from generators.cli import select
 from platform_spec.loader import SpecError, load_all
+from platform_spec.selection import select
 
 
 def main() -> int:

@@ -1,15 +1,15 @@
-"""Entry point: ``python -m generators``.
+"""Legacy alias kept for the committed deploy workflows: ``python -m generators <command> --env E``
+runs ``sesacthon <command> E``. Removed once every generated workflow calls ``sesacthon``."""
 
-Exits with ``os._exit`` after flushing: tearing down the jsii object graph at interpreter
-shutdown costs seconds after a synth and does nothing useful (every file is already closed).
-"""
-
-import os
 import sys
 
-from generators.cli import main
+from cli.app import entry_point
 
-code = main()
-sys.stdout.flush()
-sys.stderr.flush()
-os._exit(code)
+arguments = sys.argv[1:]
+if "--env" in arguments:
+    position = arguments.index("--env")
+    value = arguments[position + 1 : position + 2]
+    del arguments[position : position + 2]
+    arguments[1:1] = value
+sys.argv[1:] = arguments
+entry_point()

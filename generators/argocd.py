@@ -9,20 +9,17 @@ same roots through a cluster generator (``clusterName`` from the spec) for the m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
-from generators.kustomize import DATA_CREDENTIALS
-from generators.kyverno_policies import ENV_LABEL
-from generators.network_policies import NAMESPACES
-from generators.waves import PLAN, Component
+from generators.components import PLAN
+from generators.waves import Component, Doc, Files
+from platform_spec import naming
+from platform_spec.labels import CLUSTER_NAME_LABEL, CLUSTER_SERVER_ANNOTATION, ENV_LABEL, LAYER_LABEL
 from platform_spec.model import EnvironmentSpec
+from platform_spec.namespaces import ARGOCD, NAMESPACES
 from plumbing.yaml_io import dump, dump_all
 
-Doc = dict[str, Any]
-Files = dict[str, str]
-
-ARGOCD_NAMESPACE = "argocd"
+ARGOCD_NAMESPACE = ARGOCD
 FINALIZER = "resources-finalizer.argocd.argoproj.io"
 WAVE_ANNOTATION = "argocd.argoproj.io/sync-wave"
 LOCAL_SERVER = "https://kubernetes.default.svc"
@@ -43,69 +40,6 @@ CLUSTER_RESOURCES: tuple[tuple[str, str], ...] = (
     ("kyverno.io", "ClusterPolicy"),
 )
 """Cluster-scoped kinds an environment's project may manage (group, kind)."""
-
-
-# --- chart values (placement and sizes from the spec) ----------------------------------------
-def node_selector(spec: EnvironmentSpec, service: str) -> dict[str, str]:
-    """nodeSelector of the node group running ``service`` (empty when no group names it)."""
-    for group in spec.cluster.node_groups:
-        if service in group.services:
-            return {"sesacthon.io/node-group": group.name}
-    return {}
-
-
-def _instances(spec: EnvironmentSpec) -> int:
-    return max(spec.gitops.replicas, 2) if spec.gitops.high_availability else 1
-
-
-def _operator_only(spec: EnvironmentSpec) -> Doc:
-    disabled = {"enabled": False}
-    return {
-        "fullnameOverride": "prometheus-operator",
-        "crds": disabled,
-        "defaultRules": {"create": False},
-        "alertmanager": disabled,
-        "grafana": disabled,
-        "prometheus": disabled,
-        "kubeStateMetrics": disabled,
-        "nodeExporter": disabled,
-        "prometheusOperator": {"nodeSelector": node_selector(spec, "monitoring")},
-    }
-
-
-def _monitoring(spec: EnvironmentSpec) -> Doc:
-    placement = node_selector(spec, "monitoring")
-    return {
-        "fullnameOverride": "monitoring",
-        "crds": {"enabled": False},
-        "prometheusOperator": {"enabled": False},
-        "prometheus": {"prometheusSpec": {"replicas": _instances(spec), "nodeSelector": placement}},
-        "alertmanager": {"alertmanagerSpec": {"replicas": _instances(spec), "nodeSelector": placement}},
-        "grafana": {"nodeSelector": placement},
-    }
-
-
-CHART_VALUES: dict[str, Callable[[EnvironmentSpec], Doc]] = {
-    "ebs-csi-driver": lambda spec: {"controller": {"region": spec.aws.region}},
-    "external-secrets": lambda spec: {"installCRDs": True},
-    "kyverno": lambda spec: {"admissionController": {"replicas": 3 if spec.gitops.high_availability else 1}},
-    "aws-load-balancer-controller": lambda spec: {"clusterName": spec.prefix, "region": spec.aws.region},
-    "prometheus-operator": _operator_only,
-    "monitoring": _monitoring,
-    "infra-postgresql": lambda spec: {"nodeSelector": node_selector(spec, "postgresql")},
-    "infra-redis": lambda spec: {"nodeSelector": node_selector(spec, "redis")},
-    "postgresql": lambda spec: {"cluster": {
-        "instances": _instances(spec), "affinity": {"nodeSelector": node_selector(spec, "postgresql")},
-    }},
-    "redis": lambda spec: {"nodeSelector": node_selector(spec, "redis")},
-    "rabbitmq": lambda spec: {
-        "replicaCount": _instances(spec),
-        "auth": {"existingPasswordSecret": DATA_CREDENTIALS, "existingSecretPasswordKey": "rabbitmq-password"},
-        "nodeSelector": node_selector(spec, "rabbitmq"),
-    },
-    "argo-workflows": lambda spec: {"controller": {"nodeSelector": node_selector(spec, "monitoring")}},
-}
-"""Helm values per chart component (``Component.values_key``)."""
 
 
 # --- Applications ---------------------------------------------------------------------------
@@ -129,8 +63,8 @@ def _source(spec: EnvironmentSpec, component: Component) -> Doc:
     source: Doc = {"repoURL": component.chart.repo_url, "chart": component.chart.name,
                    "targetRevision": component.chart.version}
     helm: Doc = {"releaseName": component.name}
-    if component.values_key is not None:
-        helm["valuesObject"] = CHART_VALUES[component.values_key](spec)
+    if component.values is not None:
+        helm["valuesObject"] = component.values(spec)
     source["helm"] = helm
     return source
 
@@ -138,7 +72,7 @@ def _source(spec: EnvironmentSpec, component: Component) -> Doc:
 def _app_meta(spec: EnvironmentSpec, name: str, wave: int | None = None, layer: str | None = None) -> Doc:
     labels = {ENV_LABEL: spec.name}
     if layer:
-        labels["sesacthon.io/layer"] = layer
+        labels[LAYER_LABEL] = layer
     meta: Doc = {"name": name, "namespace": ARGOCD_NAMESPACE, "labels": labels}
     if wave is not None:
         meta["annotations"] = {WAVE_ANNOTATION: str(wave)}
@@ -151,7 +85,7 @@ def application(spec: EnvironmentSpec, component: Component) -> Doc:
     app: Doc = {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Application",
-        "metadata": _app_meta(spec, f"{spec.name}-{component.name}", component.wave, component.layer),
+        "metadata": _app_meta(spec, naming.application(spec, component.name), component.wave, component.layer),
         "spec": {
             "project": spec.name,
             "source": _source(spec, component),
@@ -170,7 +104,7 @@ def root_application(spec: EnvironmentSpec) -> Doc:
     return {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Application",
-        "metadata": _app_meta(spec, f"root-{spec.name}"),
+        "metadata": _app_meta(spec, naming.root_application(spec)),
         "spec": {
             "project": spec.name,
             "source": {"repoURL": spec.gitops.repo_url, "targetRevision": spec.git.target_revision,
@@ -245,14 +179,14 @@ def application_set(spec: EnvironmentSpec) -> Doc:
             "goTemplate": True,
             "goTemplateOptions": ["missingkey=error"],
             "generators": [{"clusters": {
-                "selector": {"matchLabels": {"sesacthon.io/cluster-name": cluster}},
+                "selector": {"matchLabels": {CLUSTER_NAME_LABEL: cluster}},
                 "values": {"clusterName": cluster, "env": spec.name},
             }}],
             "template": {
                 "metadata": {
                     "name": "root-{{.values.env}}-{{.name}}",
                     "labels": {ENV_LABEL: spec.name},
-                    "annotations": {"sesacthon.io/cluster-server": "{{.server}}"},
+                    "annotations": {CLUSTER_SERVER_ANNOTATION: "{{.server}}"},
                 },
                 "spec": {
                     "project": spec.name,

@@ -1,6 +1,6 @@
-"""``python -m generators gitops``: render ``k8s/`` and ``argocd/`` from the specs, validate, swap in.
+"""GitOps files: render ``k8s/`` and ``argocd/`` from the specs, validate, swap in.
 
-Pure renderers (``kustomize``, ``argocd``, ``policies``, ``network_policies``) produce
+The wave plan's components (``generators/components``) and ``argocd`` produce
 ``{relative_path: content}``; this module collects them and hands them to ``writer.write_tree``,
 whose validate hook builds every overlay with ``kubectl kustomize`` and checks every document
 against a real schema before anything on disk changes. Never imports cdktf, jsii or ``stacks``.
@@ -8,38 +8,58 @@ against a real schema before anything on disk changes. Never imports cdktf, jsii
 Ownership: ``k8s/base`` is shared by every environment and ``argocd/root-app.yaml`` and the
 ApplicationSet list every environment, so they are always rendered from all specs;
 ``k8s/overlays/<env>``, ``argocd/apps/<env>`` and ``argocd/projects/<env>-project.yaml`` are
-owned per environment, so ``--env dev`` leaves the other environments' files untouched.
+owned per environment, so selecting ``dev`` leaves the other environments' files untouched.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from generators import argocd, kustomize
-from generators.waves import plan_problems
+from generators import argocd
+from generators.components import PLAN, generated
+from generators.components.workloads import workloads_union
+from generators.kustomize import kustomization
+from generators.waves import Files, plan_problems
 from platform_spec.loader import load_all
 from platform_spec.model import EnvironmentSpec
+from platform_spec.selection import select
 from plumbing import manifests, writer
 from plumbing.paths import PROJECT_ROOT
 
-Files = dict[str, str]
+
+def base_files(specs: Iterable[EnvironmentSpec]) -> Files:
+    """``k8s/base/...`` of every generated component (workloads are the union of the environments')."""
+    workloads = list(workloads_union(specs).values())
+    files: Files = {}
+    for component in generated():
+        assert component.base is not None
+        files.update(component.base(workloads))
+    return files
+
+
+def overlay_files(spec: EnvironmentSpec) -> Files:
+    """``k8s/overlays/<env>/...``: one directory per generated component, plus the aggregate."""
+    files: Files = {}
+    components = generated()
+    for component in components:
+        assert component.overlay is not None
+        files.update(component.overlay(spec))
+    files[f"k8s/overlays/{spec.name}/kustomization.yaml"] = kustomization(c.name for c in components)
+    return files
 
 
 def render(all_specs: Iterable[EnvironmentSpec], chosen: Iterable[EnvironmentSpec]) -> Files:
     """Every GitOps file for ``chosen`` plus the shared files (base, root app, ApplicationSet)."""
     everything = list(all_specs)
-    problems = plan_problems()
+    problems = plan_problems(PLAN)
     if problems:
         raise ValueError("wave plan: " + "; ".join(problems))
-    files: Files = {}
-    files.update(kustomize.base_files(everything))
+    files = base_files(everything)
     files.update(argocd.shared_files(everything))
     for spec in chosen:
-        files.update(kustomize.overlay_files(spec))
+        files.update(overlay_files(spec))
         files.update(argocd.environment_files(spec))
     return files
 
@@ -83,8 +103,6 @@ def generate(
     built with ``kubectl kustomize`` and every built document and changed ArgoCD file is checked
     against its schema. Without kubectl, overlays are not built (a warning; ``make test`` fails).
     """
-    from generators.cli import select
-
     specs = load_all(environments_dir)
     chosen = select(env, specs)
     files = render(specs.values(), chosen)
@@ -107,19 +125,3 @@ def generate(
 
     root.mkdir(parents=True, exist_ok=True)
     return writer.write_tree(root, files, owned, validate=check)
-
-
-def command(args: argparse.Namespace) -> int:
-    """CLI entry (``make gitops ENV=<env|all>``)."""
-    started = time.perf_counter()
-    try:
-        result = generate(Path(getattr(args, "root", None) or PROJECT_ROOT), args.env)
-    except (writer.ValidationFailed, writer.OwnershipError, ValueError) as error:
-        print(f"error: gitops: {error}", file=sys.stderr)
-        return 1
-    elapsed = time.perf_counter() - started
-    print(
-        f"gitops ({args.env}): {len(result.written)} written, {len(result.unchanged)} unchanged, "
-        f"{len(result.removed)} removed in {elapsed:.2f}s"
-    )
-    return 0

@@ -1,21 +1,35 @@
-"""The ArgoCD sync-wave plan as a table: one row per component, looped over by the generators.
+"""The shape of the Argo CD sync-wave plan and its rules.
 
-Each row is one ArgoCD Application. A component either points at a path this project generates
-(``k8s/overlays/<env>/<name>``) or at a pinned upstream Helm chart for things we do not write
-manifests for (operators, the load balancer controller, monitoring stack). Lower waves sync first;
-``needs`` names the components that must be in a strictly lower wave (checked by ``plan_problems``).
+Each row is one Argo CD Application per environment, defined by one module under
+``generators/components/`` that owns everything about it: its wave, what it needs, and either
+its base and overlay (a path this project generates, ``k8s/overlays/<env>/<name>``) or a pinned
+upstream Helm chart and that chart's values. Lower waves sync first; ``needs`` names the
+components that must be in a strictly lower wave (checked by ``plan_problems``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from platform_spec.model import EnvironmentSpec, Workload
 
 Layer = Literal[
     "namespaces", "bootstrap", "crds", "config", "storage", "network", "operator", "instance",
     "exporters", "tools", "apps", "ingress",
 ]
 """What a component is in the plan's CRD → operator → instance order."""
+
+Files = dict[str, str]
+"""Relative path → file content."""
+Doc = dict[str, Any]
+"""One Kubernetes (or Helm values) document."""
+
+APPLICATION_WAVE = 60
+"""Applications (APIs, workers) sync at or after this wave."""
+
+_BEFORE_OPERATORS: frozenset[Layer] = frozenset({"namespaces", "crds"})
 
 
 @dataclass(frozen=True)
@@ -41,8 +55,12 @@ class Component:
     """Components that must sync in a lower wave."""
     server_side_apply: bool = False
     """Large CRDs exceed the client-side apply annotation limit."""
-    values_key: str | None = field(default=None)
-    """Key of the chart's values builder in ``generators.argocd.CHART_VALUES``."""
+    values: Callable[[EnvironmentSpec], Doc] | None = None
+    """Helm values of the chart for an environment (chart components)."""
+    base: Callable[[Sequence[Workload]], Files] | None = None
+    """``k8s/base/...`` files of a generated component, from every environment's workloads."""
+    overlay: Callable[[EnvironmentSpec], Files] | None = None
+    """``k8s/overlays/<env>/<name>/...`` files of a generated component."""
 
     @property
     def generated(self) -> bool:
@@ -58,76 +76,7 @@ class Component:
         return f"{self.wave:02d}-{self.name}.yaml" if self.wave >= 0 else f"{self.wave}-{self.name}.yaml"
 
 
-_PROMETHEUS = "https://prometheus-community.github.io/helm-charts"
-
-PLAN: tuple[Component, ...] = (
-    Component(-1, "namespaces", "namespaces", "default"),
-    Component(-1, "argocd-config", "bootstrap", "argocd"),
-    Component(-1, "prometheus-crds", "crds", "monitoring", Chart(_PROMETHEUS, "prometheus-operator-crds", "17.0.2"),
-              needs=(), server_side_apply=True),
-    Component(0, "cluster-config", "config", "apps", needs=("namespaces",)),
-    Component(0, "ebs-csi-driver", "storage", "kube-system",
-              Chart("https://kubernetes-sigs.github.io/aws-ebs-csi-driver", "aws-ebs-csi-driver", "2.38.1"),
-              values_key="ebs-csi-driver"),
-    Component(5, "network-policies", "network", "default", needs=("namespaces",)),
-    Component(10, "external-secrets", "operator", "external-secrets",
-              Chart("https://charts.external-secrets.io", "external-secrets", "0.20.4"),
-              needs=("namespaces", "network-policies"), server_side_apply=True, values_key="external-secrets"),
-    Component(10, "kyverno", "operator", "kyverno", Chart("https://kyverno.github.io/kyverno", "kyverno", "3.3.4"),
-              needs=("namespaces", "network-policies"), server_side_apply=True, values_key="kyverno"),
-    Component(12, "cluster-secret-store", "instance", "external-secrets", needs=("external-secrets",)),
-    Component(12, "kyverno-policies", "instance", "kyverno", needs=("kyverno",)),
-    Component(15, "aws-load-balancer-controller", "operator", "kube-system",
-              Chart("https://aws.github.io/eks-charts", "aws-load-balancer-controller", "1.11.0"),
-              needs=("network-policies",), values_key="aws-load-balancer-controller"),
-    Component(15, "ingress-values", "instance", "kube-system", needs=("cluster-secret-store",)),
-    Component(20, "prometheus-operator", "operator", "monitoring",
-              Chart(_PROMETHEUS, "kube-prometheus-stack", "67.9.0"),
-              needs=("prometheus-crds",), values_key="prometheus-operator"),
-    Component(25, "postgres-operator", "operator", "data",
-              Chart("https://cloudnative-pg.github.io/charts", "cloudnative-pg", "0.23.0"),
-              needs=("namespaces",), server_side_apply=True, values_key="infra-postgresql"),
-    Component(25, "redis-operator", "operator", "data",
-              Chart("https://ot-container-kit.github.io/helm-charts", "redis-operator", "0.19.1"),
-              needs=("namespaces",), values_key="infra-redis"),
-    Component(30, "monitoring", "instance", "monitoring", Chart(_PROMETHEUS, "kube-prometheus-stack", "67.9.0"),
-              needs=("prometheus-operator",), server_side_apply=True, values_key="monitoring"),
-    Component(30, "data-secrets", "instance", "data", needs=("cluster-secret-store",)),
-    Component(35, "postgresql", "instance", "data",
-              Chart("https://cloudnative-pg.github.io/charts", "cluster", "0.2.1"),
-              needs=("postgres-operator", "data-secrets"), values_key="postgresql"),
-    Component(35, "redis", "instance", "data",
-              Chart("https://ot-container-kit.github.io/helm-charts", "redis", "0.16.4"),
-              needs=("redis-operator", "data-secrets"), values_key="redis"),
-    Component(35, "rabbitmq", "instance", "data", Chart("registry-1.docker.io/bitnamicharts", "rabbitmq", "15.2.3"),
-              needs=("data-secrets",), values_key="rabbitmq"),
-    Component(40, "exporters", "exporters", "monitoring", needs=("monitoring", "postgresql", "redis", "rabbitmq")),
-    Component(50, "argo-workflows", "tools", "ops",
-              Chart("https://argoproj.github.io/argo-helm", "argo-workflows", "0.45.4"),
-              needs=("postgresql",), values_key="argo-workflows"),
-    Component(60, "apis", "apps", "apps", needs=("cluster-config", "data-secrets", "kyverno-policies")),
-    Component(60, "workers", "apps", "apps", needs=("cluster-config", "data-secrets", "kyverno-policies")),
-    Component(70, "ingress", "ingress", "apps", needs=("apis", "aws-load-balancer-controller", "ingress-values")),
-)
-"""The sync-wave plan (companion facts): -1 namespaces/CRDs … 60 applications, 70 ingress."""
-
-APPLICATION_WAVE = 60
-"""Applications (APIs, workers) sync at or after this wave."""
-
-_BEFORE_OPERATORS: frozenset[Layer] = frozenset({"namespaces", "crds"})
-
-
-def by_name() -> dict[str, Component]:
-    """The plan indexed by component name."""
-    return {component.name: component for component in PLAN}
-
-
-def generated_components() -> list[Component]:
-    """Components whose manifests this project generates (one overlay directory each)."""
-    return [component for component in PLAN if component.generated]
-
-
-def plan_problems(plan: tuple[Component, ...] = PLAN) -> list[str]:
+def plan_problems(plan: Sequence[Component]) -> list[str]:
     """Every violation of the plan's rules (empty when the plan is sound)."""
     problems: list[str] = []
     names = {component.name: component for component in plan}
@@ -149,4 +98,6 @@ def plan_problems(plan: tuple[Component, ...] = PLAN) -> list[str]:
         needed = {names[n].layer for n in component.needs if n in names}
         if component.layer == "instance" and not needed & {"operator", "instance"}:
             problems.append(f"{component.name}: an instance must need its operator (or an instance of it)")
+        if component.generated != (component.base is not None and component.overlay is not None):
+            problems.append(f"{component.name}: a generated component needs a base and an overlay, a chart neither")
     return problems

@@ -1,9 +1,4 @@
-"""Known failures of terraform/cdktf/AWS, translated into one line each.
-
-Exit codes of every ``python -m ops`` command: 0 success (no changes), 2 changes or drift
-(``plan``/``drift``), 1 an error (a one-line ``error:`` message on stderr), 3 a refused command
-(e.g. destroying prod without confirmation).
-"""
+"""Known failures of terraform/cdktf/AWS, translated into one line each (exit codes: ``ExitCode``)."""
 
 from __future__ import annotations
 
@@ -11,8 +6,7 @@ import json
 import re
 
 from platform_spec.model import EnvironmentSpec
-
-OK, CHANGES, ERROR, REFUSED = 0, 2, 1, 3
+from plumbing.exit_codes import ExitCode
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -20,7 +14,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 class OpsError(Exception):
     """A failure with a one-line, actionable message and an exit code."""
 
-    def __init__(self, message: str, code: int = ERROR) -> None:
+    def __init__(self, message: str, code: ExitCode = ExitCode.FAILED) -> None:
         super().__init__(message)
         self.message = message
         self.code = code

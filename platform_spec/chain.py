@@ -20,7 +20,7 @@ def chains(specs: Mapping[str, EnvironmentSpec]) -> list[list[str]]:
     for start in sorted(set(specs) - targets):
         names: list[str] = []
         current: str | None = start
-        while current in specs and current not in seen:
+        while current is not None and current in specs and current not in seen:
             names.append(current)
             seen.add(current)
             current = specs[current].promotes_to
@@ -37,7 +37,8 @@ def ordered(specs: Mapping[str, EnvironmentSpec]) -> dict[str, EnvironmentSpec]:
 
 def links(specs: Mapping[str, EnvironmentSpec]) -> list[tuple[EnvironmentSpec, EnvironmentSpec]]:
     """Every ``(source, target)`` pair of a promotion, in the order of ``specs``."""
-    return [(spec, specs[spec.promotes_to]) for spec in specs.values() if spec.promotes_to in specs]
+    return [(spec, specs[spec.promotes_to]) for spec in specs.values()
+            if spec.promotes_to is not None and spec.promotes_to in specs]
 
 
 def describe(specs: Mapping[str, EnvironmentSpec]) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from platform_spec import chain
 from platform_spec.model import EnvironmentSpec
 from plumbing.paths import PROJECT_ROOT
 
@@ -66,7 +67,7 @@ def load_all(directory: Path | None = None) -> dict[str, EnvironmentSpec]:
     problems.extend(_cross_environment_problems(specs, directory, broken))
     if problems:
         raise SpecError(problems)
-    return dict(sorted(specs.items(), key=lambda item: (_promotion_rank(specs, item[0]), item[0])))
+    return chain.ordered(specs)
 
 
 def load_file(path: Path) -> EnvironmentSpec:
@@ -181,20 +182,6 @@ def _cross_environment_problems(
             )
     return problems
 
-
-def _promotion_rank(specs: dict[str, EnvironmentSpec], name: str) -> int:
-    """Position in the promotion chain (dev → staging → prod); environments outside it sort last."""
-    targets = {spec.promotes_to for spec in specs.values() if spec.promotes_to}
-    rank, current, seen = 0, None, set()
-    for start in sorted(set(specs) - targets):
-        current = start
-        while current in specs and current not in seen:
-            if current == name:
-                return rank
-            seen.add(current)
-            rank += 1
-            current = specs[current].promotes_to
-    return len(specs) + 1
 
 
 def _show(path: Path) -> str:

@@ -2,7 +2,7 @@
 
 * core kinds: the strict JSON schemas bundled with ``kubernetes-validate`` (unknown fields are
   errors), compiled once per kind and cached (its Python API reloads them on every call);
-* custom resources: the vendored CRD schemas in ``tests/schemas/`` (MIT, datreeio/CRDs-catalog),
+* custom resources: the vendored CRD schemas in ``plumbing/schemas/`` (MIT, datreeio/CRDs-catalog),
   compiled ``Draft7Validator``s, cached;
 * a document of a kind with no schema is an error, never a warning;
 * overlays are built with ``kubectl kustomize`` (in parallel) before their output is validated.
@@ -90,6 +90,12 @@ def _core_validator(api_version: str, kind: str) -> Validator | None:
     return jsonschema.Draft202012Validator(schema, registry=registry)
 
 
+def load_schema(relative: str) -> dict[str, Any]:
+    """A JSON schema shipped in ``plumbing/schemas`` (e.g. ``atlantis/repo-config_v3.json``)."""
+    loaded: dict[str, Any] = json.loads((SCHEMA_DIR / relative).read_text(encoding="utf-8"))
+    return loaded
+
+
 @cache
 def _crd_validator(api_version: str, kind: str) -> Validator | None:
     if "/" not in api_version:
@@ -119,7 +125,7 @@ def document_problems(document: dict[str, Any], where: str = "") -> list[str]:
         return [f"{label}: missing apiVersion or kind"]
     validator = validator_for(document)
     if validator is None:
-        return [f"{label}: no schema for {api_version} {kind} (vendor one into tests/schemas/)"]
+        return [f"{label}: no schema for {api_version} {kind} (vendor one into plumbing/schemas/)"]
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         path = ".".join(str(part) for part in error.absolute_path) or "(root)"

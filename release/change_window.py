@@ -2,15 +2,13 @@
 
 The window opens at every time matching the 5-field cron ``schedule`` (minute hour day-of-month
 month day-of-week, evaluated in the window's ``timezone``, Sunday = 0 or 7) and lasts ``duration``.
-Used by the production workflow (``python -m generators change-window --env prod``): exit 0 inside
-the window, 1 outside. An environment without a window is always open.
+Used by the production workflow (the ``change-window`` command) before anything is applied.
+An environment without a window is always open.
 """
 
 from __future__ import annotations
 
-import sys
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from platform_spec.model import ChangeWindow
@@ -93,20 +91,3 @@ def describe(window: ChangeWindow | None, now: datetime) -> tuple[bool, str]:
         return False, f"outside the change window ({where}); now is {local}"
     closes = (start + duration_of(window.duration)).strftime("%H:%M")
     return True, f"inside the change window ({where}): opened {start:%Y-%m-%d %H:%M}, closes {closes}; now is {local}"
-
-
-def cli_change_window(args: Any) -> int:
-    """``python -m generators change-window --env prod [--at ISO-8601]``: exit 0 inside the window, 1 outside."""
-    from platform_spec.loader import load_all
-
-    specs = load_all()
-    if args.env not in specs:
-        print(f"error: no such environment '{args.env}' (allowed: {', '.join(specs)})", file=sys.stderr)
-        return 2
-    now = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
-    if now.tzinfo is None:
-        print(f"error: --at {args.at!r} needs a UTC offset, e.g. 2026-12-01T13:30:00+00:00", file=sys.stderr)
-        return 2
-    inside, sentence = describe(specs[args.env].gitops.change_window, now)
-    print(f"{args.env}: {sentence}", file=sys.stdout if inside else sys.stderr)
-    return 0 if inside else 1

@@ -14,23 +14,21 @@ Only then is the file replaced (atomically); a refusal leaves every file byte-fo
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from platform_spec import chain
 from platform_spec.loader import SpecError, environments_dir, load_all
 from platform_spec.model import EnvironmentSpec
 from plumbing.paths import PROJECT_ROOT
-from release import health_gate
+from release import diff, health_gate, spec_edit
+from release.diff import DiffReport
 
 
 class PromotionRefused(Exception):
@@ -55,86 +53,7 @@ class Promotion:
     gate: health_gate.GateResult | None = None
 
 
-# --- minimal YAML edits ------------------------------------------------------------------------
-
-
-def _scalar(value: str) -> str:
-    """``value`` as a YAML scalar that reads back as the same string (plain when possible)."""
-    try:
-        if yaml.safe_load(value) == value and "#" not in value and ": " not in value:
-            return value
-    except yaml.YAMLError:
-        pass
-    return json.dumps(value)
-
-
-def _find(node: yaml.Node, path: tuple[str, ...]) -> tuple[yaml.MappingNode, yaml.Node | None]:
-    """The mapping holding ``path[-1]`` and the value node (``None`` when the key is missing)."""
-    current = node
-    for depth, key in enumerate(path):
-        if not isinstance(current, yaml.MappingNode):
-            raise ValueError(f"{'.'.join(path[:depth])}: expected a mapping")
-        found = next((value for k, value in current.value if k.value == key), None)
-        if depth == len(path) - 1:
-            return current, found
-        if found is None:
-            raise ValueError(f"{'.'.join(path[: depth + 1])}: missing in the spec")
-        current = found
-    raise ValueError("empty path")
-
-
-def set_values(text: str, updates: dict[tuple[str, ...], str]) -> str:
-    """Set string values in a YAML document by editing only their characters; comments and layout stay.
-
-    A missing key is added to its block mapping, on a new line after the mapping's last entry.
-    The result is checked: it must parse to the original data with exactly these updates.
-    """
-    edits: list[tuple[int, int, str]] = []
-    for path, value in updates.items():
-        mapping, node = _find(yaml.compose(text), path)
-        if node is not None:
-            if not isinstance(node, yaml.ScalarNode):
-                raise ValueError(f"{'.'.join(path)}: expected a scalar value")
-            edits.append((node.start_mark.index, node.end_mark.index, _scalar(value)))
-        elif mapping.flow_style:
-            end = mapping.end_mark.index - 1  # just before the closing brace
-            edits.append((end, end, f", {path[-1]}: {_scalar(value)}"))
-        else:
-            last_key, last_value = mapping.value[-1]
-            indent = " " * last_key.start_mark.column
-            end = text.index("\n", last_value.end_mark.index) if "\n" in text[last_value.end_mark.index:] else len(text)
-            if last_value.end_mark.column == 0:  # block value ending at the start of the next line
-                end = last_value.end_mark.index - 1
-            edits.append((end, end, f"\n{indent}{path[-1]}: {_scalar(value)}"))
-    result = text
-    for start, end, replacement in sorted(edits, reverse=True):
-        result = result[:start] + replacement + result[end:]
-    expected = yaml.safe_load(text)
-    for path, value in updates.items():
-        target = expected
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = value
-    if yaml.safe_load(result) != expected:
-        raise ValueError("internal error: the edit changed more than the promoted fields")
-    return result
-
-
 # --- checks ------------------------------------------------------------------------------------
-
-
-def chain(specs: dict[str, EnvironmentSpec]) -> list[str]:
-    """The promotion chain(s) as ``a → b → c`` strings, from the specs' ``promotes_to``."""
-    targets = {spec.promotes_to for spec in specs.values() if spec.promotes_to}
-    chains = []
-    for start in sorted(set(specs) - targets):
-        names, current = [], start
-        while current in specs and current not in names:
-            names.append(current)
-            current = specs[current].promotes_to
-        if len(names) > 1:
-            chains.append(" → ".join(names))
-    return chains
 
 
 def check_order(specs: dict[str, EnvironmentSpec], source: str, target: str) -> None:
@@ -146,7 +65,7 @@ def check_order(specs: dict[str, EnvironmentSpec], source: str, target: str) -> 
     if follows != target:
         where = f"'{source}' promotes to '{follows}'" if follows else f"'{source}' is the end of the chain"
         raise PromotionRefused(
-            "order", f"{where}, not '{target}' (promotion order: {'; '.join(chain(specs)) or 'none defined'})"
+            "order", f"{where}, not '{target}' (promotion order: {'; '.join(chain.describe(specs)) or 'none defined'})"
         )
 
 
@@ -210,7 +129,7 @@ def promote(
     original = path.read_text(encoding="utf-8")
     updates = planned_updates(from_spec, to_spec, tag)
     try:
-        edited = set_values(original, updates)
+        edited = spec_edit.set_values(original, updates)
     except ValueError as error:
         raise PromotionRefused("spec", f"{path.name}: {error}") from None
     _validate_copy(directory, path.name, edited)
@@ -256,54 +175,26 @@ def _replace(path: Path, text: str) -> None:
         raise
 
 
-# --- command line ------------------------------------------------------------------------------
-
-
-def _regenerate(target: str) -> None:
-    """Regenerate the target environment's artifacts (``make synth ENV=<target>``: Terraform + GitOps)."""
-    from generators.cli import main as cli_main
-
-    status = cli_main(["synth", "--env", target])
-    if status != 0:
-        raise RuntimeError(f"regenerating {target} failed (exit {status}); the spec was promoted, run `make synth`")
-
-
-def cli_promote(args: Any) -> int:
-    """``python -m generators promote --from A --to B [--tag T]``: promote, regenerate, show the diff."""
-    from release import diff
-
-    if not args.from_env or not args.to_env:
-        print("error: promote needs FROM and TO: make promote FROM=dev TO=staging [TAG=v1.4.0]", file=sys.stderr)
-        return 2
-    target_before = load_all().get(args.to_env)  # kept in memory: the "before" side of the diff
-    try:
-        promotion = promote(
-            args.from_env, args.to_env, args.tag, alertmanager_url=args.alertmanager_url,
-            on_written=None if args.no_regenerate else lambda done: _regenerate(done.target),
-        )
-    except PromotionRefused as refused:
-        print(f"error: {refused}", file=sys.stderr)
-        return 1
-    print(promotion.gate.describe() if promotion.gate else "")
-    if not promotion.changed or target_before is None:
-        print(f"{promotion.target} is already at {promotion.tag}: nothing to do")
-        return 0
-    for field_name, (old, new) in promotion.edits.items():
-        print(f"{promotion.path.name}: {field_name}: {old} -> {new}")
-    after_spec = load_all()[promotion.target]
+def report(promotion: Promotion, before: EnvironmentSpec, after: EnvironmentSpec) -> DiffReport:
+    """What the promotion changed in the target's generated artifacts (both sides synthesized)."""
     with tempfile.TemporaryDirectory(prefix="promote-diff-") as scratch:
-        before = diff.collect(target_before, diff.synth_stacks([target_before], Path(scratch) / "before"))
-        after = diff.collect(after_spec, diff.synth_stacks([after_spec], Path(scratch) / "after"))
-    report = diff.DiffReport(
-        target_before, after_spec, diff.compare(before, after),
+        old = diff.collect(before, diff.synth_stacks([before], Path(scratch) / "before"))
+        new = diff.collect(after, diff.synth_stacks([after], Path(scratch) / "after"))
+    return diff.DiffReport(
+        before, after, diff.compare(old, new),
         title=f"Promotion {promotion.source} → {promotion.target}: {promotion.tag}",
     )
-    sys.stdout.write(diff.to_table(report, colour=diff.use_colour(), labels=("before", "after")))
-    text = diff.to_markdown(
-        report, label_a="before", label_b="after",
+
+
+def report_markdown(promotion: Promotion, changes: DiffReport) -> str:
+    """The promotion report for the pull request (``reports/promote-<from>-<to>.md``)."""
+    return diff.to_markdown(
+        changes, label_a="before", label_b="after",
         intro=f"`make promote FROM={promotion.source} TO={promotion.target} TAG={promotion.tag}` changes these "
         f"generated artifacts of `{promotion.target}` (health gate of `{promotion.source}`: clean).",
     )
-    path = diff.write_report(f"reports/promote-{promotion.source}-{promotion.target}.md", text)
-    print(f"report: {path.relative_to(PROJECT_ROOT)}")
-    return 0
+
+
+def report_path(promotion: Promotion) -> str:
+    """Where the promotion report is written."""
+    return f"reports/promote-{promotion.source}-{promotion.target}.md"

@@ -24,25 +24,11 @@ import sys
 import types
 from pathlib import Path
 
-from plumbing.paths import CACHE_DIR
+from plumbing.jsii_runtime import JSII_CACHE, eager
 
 PACKAGE = "cdktf_cdktf_provider_aws"
-JSII_CACHE = CACHE_DIR / "jsii"
-"""The project's own jsii package cache (holds the rewritten, lazy provider index)."""
 _EAGER_REQUIRE = re.compile(r'^exports\.([A-Za-z0-9_$]+) = require\("(\./[a-z0-9-]+)"\);$', re.MULTILINE)
 
-
-def eager() -> bool:
-    """Whether the plain, eager import path is requested."""
-    return os.environ.get("SESACTHON_EAGER_BINDINGS") == "1"
-
-
-def eager_environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Process environment for the plain eager path (default jsii cache, package ``__init__``)."""
-    environment = dict(os.environ if base is None else base)
-    environment.pop("JSII_RUNTIME_PACKAGE_CACHE_ROOT", None)
-    environment["SESACTHON_EAGER_BINDINGS"] = "1"
-    return environment
 
 
 def configure_jsii() -> None:

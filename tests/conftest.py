@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import stacks  # noqa: F401  (installs the bindings' fast path before any test imports a binding class)
 from ops.terraform import tool_env
 from platform_spec.loader import load_all
 from platform_spec.model import EnvironmentSpec
@@ -37,6 +39,22 @@ def environments_copy(tmp_path: Path) -> Path:
     target = tmp_path / "environments"
     shutil.copytree(ENVIRONMENTS, target)
     return target
+
+
+def qa_from_staging(staging: str) -> str:
+    """The README's recipe: a ``qa`` environment copied from staging (own name, account, CIDR and
+    domain; not in the promotion chain)."""
+    text = staging.replace("name: staging", "name: qa").replace("short_name: stg", "short_name: qa")
+    text = text.replace("10.20.", "10.40.").replace("staging.ecoeco.app", "qa.ecoeco.app")
+    text = re.sub(r'account_id: "\d+"', 'account_id: "444444444444"', text)
+    return text.replace("promotes_to: prod\n", "")
+
+
+@pytest.fixture()
+def qa_spec(environments_copy: Path) -> Path:
+    """``environments_copy`` plus ``qa.yaml`` made by the README's recipe; returns the directory."""
+    (environments_copy / "qa.yaml").write_text(qa_from_staging((environments_copy / "staging.yaml").read_text()))
+    return environments_copy
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +84,35 @@ def terraform_env() -> dict[str, str]:
     return tool_env()
 
 
+SHARED_TOOLCHAINS = (".venv", "node_modules", ".cache")
+"""Installed toolchains an exported copy links to (their stamps stay older than the copied inputs)."""
+
+
+def export_working_tree(target: Path) -> Path:
+    """Copy the working tree's tracked and unignored files to ``target`` (mtimes kept, so make sees
+    the toolchains as current) and link the installed toolchains; the checkout is never written."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=PROJECT_ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    for relative in filter(None, listed):
+        source = PROJECT_ROOT / relative
+        if source.is_file():
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / relative)
+    for name in SHARED_TOOLCHAINS:
+        (target / name).symlink_to(PROJECT_ROOT / name)
+    return target
+
+
+def exported_env(copy: Path, **extra: str) -> dict[str, str]:
+    """Environment running the copy's code (``PYTHONPATH`` wins over the editable install)."""
+    environment = {key: value for key, value in os.environ.items() if key != "SESACTHON_ENVIRONMENTS_DIR"}
+    environment.update(PYTHONPATH=str(copy), **extra)
+    return environment
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
-    """Run ``python -m generators`` in a subprocess and capture its output."""
+    """Run the ``sesacthon`` CLI (``python -m cli``) in a subprocess and capture its output."""
     return subprocess.run(
-        [sys.executable, "-m", "generators", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300,
     )

@@ -63,7 +63,7 @@ def test_wrong_account(fresh_moto: MotoServer, tmp_path: Path) -> None:
 
 def _deploy_in_background(env: dict[str, str]) -> tuple[subprocess.Popen, list[str]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "ops", "deploy", "--env", "dev"], cwd=PROJECT_ROOT, env=env,
+        [sys.executable, "-m", "cli", "deploy", "dev"], cwd=PROJECT_ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     lines: list[str] = []

@@ -4,7 +4,6 @@ vendored CRD schemas); a fourth environment yields a complete, valid tree with n
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 import yaml
 
 from generators import gitops
-from generators.waves import PLAN, generated_components
+from generators.components import PLAN, generated
 from platform_spec.loader import load_all
 from plumbing import manifests as validation
 from plumbing.paths import PROJECT_ROOT
@@ -57,7 +56,7 @@ def test_committed_tree_is_current(fresh_tree: Path) -> None:
 
 
 @pytest.mark.parametrize("env", ENVS)
-@pytest.mark.parametrize("component", [c.name for c in generated_components()])
+@pytest.mark.parametrize("component", [c.name for c in generated()])
 def test_every_application_path_builds_and_validates(fresh_tree: Path, env: str, component: str) -> None:
     output = validation.kustomize_build(fresh_tree / "k8s" / "overlays" / env / component)
     docs = validation.documents(output)
@@ -128,17 +127,9 @@ def test_wave_minus_one_bootstrap_carries_the_application_health_check(fresh_tre
 
 
 # --- a fourth environment --------------------------------------------------------------------
-def _qa_spec(staging: str) -> str:
-    text = staging.replace("name: staging", "name: qa").replace("short_name: stg", "short_name: qa")
-    text = text.replace("10.20.", "10.40.").replace("staging.ecoeco.app", "qa.ecoeco.app")
-    text = re.sub(r"account_id: \"\d+\"", 'account_id: "444444444444"', text)
-    return text
-
-
-def test_a_fourth_environment_needs_no_code_change(tmp_path: Path, environments_copy: Path, kubectl: str) -> None:
-    (environments_copy / "qa.yaml").write_text(_qa_spec((environments_copy / "staging.yaml").read_text()))
+def test_a_fourth_environment_needs_no_code_change(tmp_path: Path, qa_spec: Path, kubectl: str) -> None:
     root = tmp_path / "project"
-    gitops.generate(root, "all", environments_dir=environments_copy, full=True)
+    gitops.generate(root, "all", environments_dir=qa_spec, full=True)
     assert (root / "argocd/projects/qa-project.yaml").is_file()
     assert len(list((root / "argocd/apps/qa").glob("*.yaml"))) == len(PLAN)
     roots = list(yaml.safe_load_all((root / "argocd/root-app.yaml").read_text()))
@@ -147,7 +138,7 @@ def test_a_fourth_environment_needs_no_code_change(tmp_path: Path, environments_
     validation.validate_documents(("qa", doc) for doc in docs)
     config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "cluster-config")
     assert config["data"]["domain"] == "qa.ecoeco.app"
-    for component in generated_components():
+    for component in generated():
         assert (root / "k8s/overlays/qa" / component.name / "kustomization.yaml").is_file()
 
 
@@ -156,10 +147,10 @@ def test_a_broken_overlay_fails_the_write_and_changes_nothing(tmp_path: Path, ku
     root = tmp_path / "project"
     gitops.generate(root, "all", full=True)
     before = {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-    from generators import kustomize
+    from generators.components import workloads
 
-    original = kustomize._resources
-    monkeypatch.setattr(kustomize, "_resources", lambda spec: {**original(spec), "limitz": {"cpu": "1"}})
+    original = workloads.resources
+    monkeypatch.setattr(workloads, "resources", lambda spec: {**original(spec), "limitz": {"cpu": "1"}})
     from plumbing.writer import ValidationFailed
 
     with pytest.raises(ValidationFailed, match="limitz"):

@@ -73,7 +73,7 @@ def test_bad_spec_is_rejected_clearly_and_writes_nothing(case: dict, environment
     before = _fingerprint(tmp_path / "cdktf.out")
 
     result = run_cli(
-        "synth", "--env", case.get("env", "all"), "--outdir", str(outdir), "--terraform-only",
+        "synth", case.get("env", "all"), "--outdir", str(outdir), "--terraform-only",
         env={"SESACTHON_ENVIRONMENTS_DIR": str(environments_copy)},
     )
 

@@ -9,18 +9,19 @@ import pytest
 
 from platform_spec.model import EnvironmentSpec
 from release import diff
+from release.diff import changes, normalise, present
 
 
 def test_normaliser_replaces_own_names_only(specs: dict[str, EnvironmentSpec]) -> None:
-    normalise = diff.normaliser(specs["staging"])
-    assert normalise("sesacthon-stg-api-1") == "<prefix>-api-1"
-    assert normalise("sesacthon-tfstate-stg") == "<state-bucket>"
-    assert normalise("/sesacthon/staging/network/vpc-id") == "<ssm-root>/network/vpc-id"
-    assert normalise("api.staging.ecoeco.app") == "api.<domain>"
-    assert normalise("arn:aws:iam::222222222222:role/x") == "arn:aws:iam::<account>:role/x"
-    assert normalise("staging/terraform.tfstate") == "<env>/terraform.tfstate"
-    assert normalise("stagingx and xstg") == "stagingx and xstg"  # whole words only
-    assert diff.normaliser(specs["dev"])("develop") == "develop"
+    replace = normalise.normaliser(specs["staging"])
+    assert replace("sesacthon-stg-api-1") == "<prefix>-api-1"
+    assert replace("sesacthon-tfstate-stg") == "<state-bucket>"
+    assert replace("/sesacthon/staging/network/vpc-id") == "<ssm-root>/network/vpc-id"
+    assert replace("api.staging.ecoeco.app") == "api.<domain>"
+    assert replace("arn:aws:iam::222222222222:role/x") == "arn:aws:iam::<account>:role/x"
+    assert replace("staging/terraform.tfstate") == "<env>/terraform.tfstate"
+    assert replace("stagingx and xstg") == "stagingx and xstg"  # whole words only
+    assert normalise.normaliser(specs["dev"])("develop") == "develop"
 
 
 def test_prepare_drops_metadata_parses_json_and_keys_named_lists() -> None:
@@ -30,7 +31,7 @@ def test_prepare_drops_metadata_parses_json_and_keys_named_lists() -> None:
         "groups": [{"name": "a", "count": 1}, {"name": "b", "count": 2}],
         "zones": ["2a", "2b"],
     }
-    assert diff.prepare(value) == {
+    assert normalise.prepare(value) == {
         "policy": {"Statement": [{"Effect": "Allow"}]},
         "groups": {"[a]": {"name": "a", "count": 1}, "[b]": {"name": "b", "count": 2}},
         "zones": ["2a", "2b"],
@@ -72,7 +73,7 @@ def test_generated_sections_carry_no_environment_names(
     for change in report.changes:
         if change.section == "spec":
             continue
-        text = f"{change.obj} {change.attribute} {diff.render_value(change.a)} {diff.render_value(change.b)}"
+        text = f"{change.obj} {change.attribute} {present.render_value(change.a)} {present.render_value(change.b)}"
         assert not [name for name in own if name in text], change
 
 
@@ -110,7 +111,7 @@ def test_colour_needs_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_changes_against_a_git_ref(tmp_path: Path, project_root: Path) -> None:
     """Only what the branch changed shows up, per environment."""
     repo = tmp_path / "repo"
-    diff.export_tree("HEAD", repo, project_root)
+    changes.export_tree("HEAD", repo, project_root)
     env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.invalid", "PATH": "/usr/bin:/bin:/usr/local/bin"}
     for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "base"]):
@@ -120,7 +121,7 @@ def test_changes_against_a_git_ref(tmp_path: Path, project_root: Path) -> None:
         "{name: control-plane, role: control-plane, count: 1, instance_type: t3.large",
         "{name: control-plane, role: control-plane, count: 1, instance_type: t3.xlarge",
     ))
-    ref, reports = diff.changes_against("HEAD", repo)
+    ref, reports = changes.changes_against("HEAD", repo)
     assert ref == "HEAD"
     by_env = {report.title: report for report in reports}
     assert sorted(by_env) == ["dev", "prod", "staging"]
@@ -129,7 +130,7 @@ def test_changes_against_a_git_ref(tmp_path: Path, project_root: Path) -> None:
     prod_rows = {(c.section, c.attribute, c.a, c.b) for c in by_env["prod"].changes if c.section != "gitops"}
     assert ("spec", "node_groups.[control-plane].instance_type", "t3.large", "t3.xlarge") in prod_rows
     assert ("terraform", "instance_type", "t3.large", "t3.xlarge") in prod_rows
-    markdown = diff.changes_markdown(ref, reports)
+    markdown = changes.changes_markdown(ref, reports)
     assert "# Generated changes against `HEAD`" in markdown
     assert "| prod | +0 -0 ~1 | +0 -0 ~1 |" in markdown
 
@@ -137,8 +138,8 @@ def test_changes_against_a_git_ref(tmp_path: Path, project_root: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--a", "staging"], "diff needs two environments: make diff A=<env> B=<env>"),
-        (["--a", "staging", "--b", "qa"], "no such environment 'qa' (allowed: dev, staging, prod)"),
+        (["staging"], "Missing argument 'B'"),
+        (["staging", "qa"], "error: no such environment 'qa' (allowed: dev, staging, prod)"),
     ],
 )
 def test_cli_errors_are_clear(args: list[str], message: str) -> None:
@@ -146,4 +147,4 @@ def test_cli_errors_are_clear(args: list[str], message: str) -> None:
 
     result = run_cli("diff", *args)
     assert result.returncode == 2
-    assert f"error: {message}" in result.stderr
+    assert message in result.stderr

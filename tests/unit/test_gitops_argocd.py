@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from generators import argocd
-from generators.waves import APPLICATION_WAVE, PLAN, by_name, plan_problems
+from generators.components import PLAN, by_name
+from generators.waves import APPLICATION_WAVE, plan_problems
 from platform_spec.model import ChangeWindow, EnvironmentSpec
 
 
@@ -23,7 +24,7 @@ def _apps(spec: EnvironmentSpec) -> dict[str, dict[str, Any]]:
 
 
 def test_the_plan_is_sound() -> None:
-    assert plan_problems() == []
+    assert plan_problems(PLAN) == []
 
 
 def test_plan_rules_catch_violations() -> None:

@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generators import kustomize, network_policies
-from generators import kyverno_policies as policies
-from generators.waves import generated_components
+from generators import gitops
+from generators.components import generated, network_policies
+from generators.components import kyverno_policies as policies
 from platform_spec.model import EnvironmentSpec
+from platform_spec.namespaces import NAMESPACES
 
 
 def _with(spec: EnvironmentSpec, **gitops: Any) -> EnvironmentSpec:
@@ -19,7 +20,7 @@ def _with(spec: EnvironmentSpec, **gitops: Any) -> EnvironmentSpec:
 
 def _overlay(spec: EnvironmentSpec, component: str) -> dict[str, str]:
     prefix = f"k8s/overlays/{spec.name}/{component}/"
-    return {path.removeprefix(prefix): text for path, text in kustomize.overlay_files(spec).items()
+    return {path.removeprefix(prefix): text for path, text in gitops.overlay_files(spec).items()
             if path.startswith(prefix)}
 
 
@@ -28,19 +29,19 @@ def _kustomization(spec: EnvironmentSpec, component: str) -> dict[str, Any]:
 
 
 def test_every_generated_component_has_a_base_and_an_overlay(specs: dict[str, EnvironmentSpec]) -> None:
-    base = kustomize.base_files(specs.values())
+    base = gitops.base_files(specs.values())
     for spec in specs.values():
-        overlay = kustomize.overlay_files(spec)
-        for component in generated_components():
+        overlay = gitops.overlay_files(spec)
+        for component in generated():
             assert f"k8s/overlays/{spec.name}/{component.name}/kustomization.yaml" in overlay
             if component.name not in ("apis", "workers"):
                 assert f"k8s/base/{component.name}/kustomization.yaml" in base
         aggregate = yaml.safe_load(overlay[f"k8s/overlays/{spec.name}/kustomization.yaml"])
-        assert aggregate["resources"] == [component.name for component in generated_components()]
+        assert aggregate["resources"] == [component.name for component in generated()]
 
 
 def test_each_workload_has_deployment_serviceaccount_and_apis_a_service(specs: dict[str, EnvironmentSpec]) -> None:
-    base = kustomize.base_files(specs.values())
+    base = gitops.base_files(specs.values())
     for workload in specs["prod"].workloads:
         directory = f"k8s/base/{'apis' if workload.kind == 'api' else 'workers'}/{workload.name}"
         assert f"{directory}/deployment.yaml" in base
@@ -116,10 +117,6 @@ def test_policy_action_patches_every_cluster_policy(specs: dict[str, Environment
     assert yaml.safe_load(patch["patch"]) == [{"op": "add", "path": "/spec/validationFailureAction", "value": action}]
 
 
-def test_bundled_policy_actions(specs: dict[str, EnvironmentSpec]) -> None:
-    assert specs["dev"].gitops.policy_action == "Audit"
-    assert specs["prod"].gitops.policy_action == "Enforce"
-
 
 def test_base_policies_cover_requests_latest_and_env_label() -> None:
     names = [policy["metadata"]["name"] for policy in policies.base_policies()]
@@ -159,7 +156,7 @@ def test_cluster_config_holds_region_env_and_domain(specs: dict[str, Environment
 
 
 def test_external_secrets_read_the_ssm_layout(specs: dict[str, EnvironmentSpec]) -> None:
-    base = kustomize.base_files(specs.values())
+    base = gitops.base_files(specs.values())
     data = yaml.safe_load(base["k8s/base/data-secrets/data.yaml"])
     assert data["apiVersion"] == "external-secrets.io/v1"
     assert [item["remoteRef"]["key"] for item in data["spec"]["data"]] == [
@@ -176,7 +173,7 @@ def test_ingress_controller_allow_uses_the_vpc_cidr(specs: dict[str, Environment
 
 def test_every_namespace_gets_default_deny_and_dns(specs: dict[str, EnvironmentSpec]) -> None:
     by_namespace = network_policies.base_policies(specs["dev"].workloads)
-    assert set(by_namespace) == {namespace.name for namespace in network_policies.NAMESPACES}
+    assert set(by_namespace) == {namespace.name for namespace in NAMESPACES}
     for policies_of_namespace in by_namespace.values():
         names = [policy["metadata"]["name"] for policy in policies_of_namespace]
         assert names[:2] == ["default-deny", "allow-dns"]
@@ -185,7 +182,7 @@ def test_every_namespace_gets_default_deny_and_dns(specs: dict[str, EnvironmentS
 
 
 def test_argocd_cm_carries_the_application_health_check() -> None:
-    config = yaml.safe_load(kustomize.base_files([])["k8s/base/argocd-config/argocd-cm.yaml"])
+    config = yaml.safe_load(gitops.base_files([])["k8s/base/argocd-config/argocd-cm.yaml"])
     lua = config["data"]["resource.customizations.health.argoproj.io_Application"]
     assert config["metadata"]["name"] == "argocd-cm" and config["metadata"]["namespace"] == "argocd"
     assert "hs.status = obj.status.health.status" in lua and lua.rstrip().endswith("return hs")
@@ -195,11 +192,9 @@ def test_conflicting_workloads_across_environments_are_refused(specs: dict[str, 
     workloads = [w.model_copy(update={"port": 9000}) if w.name == "auth" else w for w in specs["dev"].workloads]
     changed = specs["dev"].model_copy(update={"workloads": workloads})
     with pytest.raises(ValueError, match="auth"):
-        kustomize.base_files([changed, specs["prod"]])
+        gitops.base_files([changed, specs["prod"]])
 
 
-def test_rendering_is_deterministic(specs: dict[str, EnvironmentSpec]) -> None:
-    first = kustomize.base_files(specs.values()) | kustomize.overlay_files(specs["prod"])
-    second = kustomize.base_files(specs.values()) | kustomize.overlay_files(specs["prod"])
-    assert first == second
-    assert all("&id" not in text and "*id" not in text for text in first.values())
+def test_no_yaml_anchors_even_for_shared_objects(specs: dict[str, EnvironmentSpec]) -> None:
+    files = gitops.base_files(specs.values()) | gitops.overlay_files(specs["prod"])
+    assert all("&id" not in text and "*id" not in text for text in files.values())

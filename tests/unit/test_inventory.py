@@ -128,8 +128,3 @@ def test_written_with_header_and_parsed_by_ansible(specs: dict[str, EnvironmentS
              "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp")},
     )
     assert '"control_plane"' in listing.stdout
-
-
-def test_deterministic(specs: dict[str, EnvironmentSpec]) -> None:
-    spec = specs["prod"]
-    assert render(spec, fake_outputs(spec)) == render(spec, fake_outputs(spec))

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from cli.app import run
 from ops import drift, terraform
-from ops.cli import main
 from ops.errors import OpsError, explain, lock_message
 from platform_spec.model import EnvironmentSpec
+from plumbing.exit_codes import ExitCode
 
 LOCK_OUTPUT = """
 \x1b[31m╷\x1b[0m
@@ -123,17 +124,17 @@ def test_backend_flags_only_for_a_local_endpoint(monkeypatch: pytest.MonkeyPatch
 
 
 def test_prod_destroy_refuses_without_confirmation(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["destroy", "--env", "prod"]) == 3
+    assert run(["destroy", "prod"]) == ExitCode.REFUSED
     assert "make destroy ENV=prod CONFIRM=prod" in capsys.readouterr().err
 
 
 def test_unknown_environment_is_one_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["plan", "--env", "nope"]) == 1
+    assert run(["plan", "nope"]) == ExitCode.INVALID
     assert "no such environment 'nope'" in capsys.readouterr().err
 
 
 def test_unlock_needs_a_lock_id(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["unlock", "--env", "dev"]) == 1
+    assert run(["unlock", "dev", "--lock-id", ""]) == ExitCode.INVALID
     assert "LOCK_ID is required" in capsys.readouterr().err
 
 

@@ -52,10 +52,10 @@ def test_cron_fields() -> None:
 
 
 def test_cli_exit_codes(specs: dict[str, EnvironmentSpec]) -> None:
-    inside = run_cli("change-window", "--env", "prod", "--at", "2026-12-01T13:30:00+00:00")
+    inside = run_cli("change-window", "prod", "--at", "2026-12-01T13:30:00+00:00")
     assert inside.returncode == 0, inside.stderr
     assert "inside the change window" in inside.stdout
-    outside = run_cli("change-window", "--env", "prod", "--at", "2026-12-01T12:30:00+00:00")
-    assert outside.returncode == 1
+    outside = run_cli("change-window", "prod", "--at", "2026-12-01T12:30:00+00:00")
+    assert outside.returncode == 4
     assert "outside the change window ('0 22 * * 2' for 2h, Asia/Seoul)" in outside.stderr
-    assert run_cli("change-window", "--env", "staging", "--at", "2026-12-01T12:30:00+00:00").returncode == 0
+    assert run_cli("change-window", "staging", "--at", "2026-12-01T12:30:00+00:00").returncode == 0

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from platform_spec.chain import describe
 from platform_spec.loader import load_all
-from release.promote import PromotionRefused, chain, promote, set_values
+from release.promote import PromotionRefused, promote
+from release.spec_edit import set_values
 from tests.conftest import run_cli
 from tests.fixtures.alertmanager.stub import Stub, alertmanager_stub, closed_port_url
 
@@ -126,14 +128,13 @@ def test_invalid_result_is_refused(environments_copy: Path, repo: Path, stub: St
     assert "image_tag 'latest' is not allowed" in refused.reason
 
 
-def test_order_follows_the_specs_not_hard_coded_names(environments_copy: Path, repo: Path, stub: Stub) -> None:
-    qa = (environments_copy / "staging.yaml").read_text()
-    qa = qa.replace("name: staging", "name: qa").replace("short_name: stg", "short_name: qa")
-    qa = qa.replace("10.20.", "10.40.").replace("staging.ecoeco.app", "qa.ecoeco.app")
+def test_order_follows_the_specs_not_hard_coded_names(qa_spec: Path, repo: Path, stub: Stub) -> None:
+    environments_copy = qa_spec
+    qa = (environments_copy / "qa.yaml").read_text().replace("tier: staging\n", "tier: staging\npromotes_to: prod\n")
     (environments_copy / "qa.yaml").write_text(qa)
     staging = (environments_copy / "staging.yaml").read_text().replace("promotes_to: prod", "promotes_to: qa")
     (environments_copy / "staging.yaml").write_text(staging)
-    assert chain(load_all(environments_copy)) == ["dev → staging → qa → prod"]
+    assert describe(load_all(environments_copy)) == ["dev → staging → qa → prod"]
     _refused(environments_copy, "order", source="staging", target="prod", tag="v1.4.0", repo=repo,
              alertmanager_url=stub.url("clean"))
     done = promote("staging", "qa", "v1.5.0", directory=environments_copy, repo=repo,
@@ -162,7 +163,6 @@ def test_set_values_adds_missing_keys_and_keeps_layout() -> None:
 
 
 def test_cli_refusal_exits_non_zero_with_the_reason(environments_copy: Path) -> None:
-    result = run_cli("promote", "--from", "dev", "--to", "prod",
-                     env={"SESACTHON_ENVIRONMENTS_DIR": str(environments_copy)})
-    assert result.returncode == 1
+    result = run_cli("promote", "dev", "prod", env={"SESACTHON_ENVIRONMENTS_DIR": str(environments_copy)})
+    assert result.returncode == 4
     assert "promotion refused (order): 'dev' promotes to 'staging', not 'prod'" in result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from release.diff import export_tree
+from tests.conftest import export_working_tree, exported_env
 from tests.fixtures.alertmanager.stub import alertmanager_stub
 
 pytestmark = pytest.mark.slow
@@ -20,8 +20,8 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT
 
 @pytest.fixture()
 def sandbox(tmp_path: Path, project_root: Path) -> Path:
-    """The committed project in a new Git repository with the tag v1.5.0."""
-    root = export_tree("HEAD", tmp_path / "project", project_root)
+    """The working tree, exported into a new Git repository with the tag v1.5.0."""
+    root = export_working_tree(tmp_path / "project")
     env = {**os.environ, **GIT_ENV}
     for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "base"],
                     ["git", "tag", "v1.5.0"]):
@@ -30,11 +30,8 @@ def sandbox(tmp_path: Path, project_root: Path) -> Path:
 
 
 def _promote(root: Path, project_root: Path, url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key != "SESACTHON_ENVIRONMENTS_DIR"}
-    env.update({"ALERTMANAGER_URL": url, "NO_COLOR": "1"})
-    if (project_root / ".cache/jsii").is_dir():
-        env["JSII_RUNTIME_PACKAGE_CACHE_ROOT"] = str(project_root / ".cache/jsii")
-    return subprocess.run([sys.executable, "-m", "generators", "promote", *args], cwd=root, env=env,
+    env = exported_env(root, ALERTMANAGER_URL=url, NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "cli", "promote", *args], cwd=root, env=env,
                           capture_output=True, text=True, timeout=300)
 
 
@@ -44,7 +41,7 @@ def _status(root: Path) -> str:
 
 def test_clean_promotion_regenerates_and_reports(sandbox: Path, project_root: Path) -> None:
     with alertmanager_stub() as stub:
-        result = _promote(sandbox, project_root, stub.url("clean"), "--from", "dev", "--to", "staging",
+        result = _promote(sandbox, project_root, stub.url("clean"), "dev", "staging",
                           "--tag", "v1.5.0")
     assert result.returncode == 0, result.stderr
     assert "health gate of dev: clean" in result.stdout
@@ -60,8 +57,8 @@ def test_clean_promotion_regenerates_and_reports(sandbox: Path, project_root: Pa
 
 def test_firing_alert_refuses_and_changes_nothing(sandbox: Path, project_root: Path) -> None:
     with alertmanager_stub() as stub:
-        result = _promote(sandbox, project_root, stub.url("firing"), "--from", "staging", "--to", "prod",
+        result = _promote(sandbox, project_root, stub.url("firing"), "staging", "prod",
                           "--tag", "v1.5.0")
-    assert result.returncode == 1
+    assert result.returncode == 4
     assert "promotion refused (health)" in result.stderr and "PostgresqlDown" in result.stderr
     assert _status(sandbox) == ""

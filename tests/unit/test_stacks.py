@@ -9,14 +9,34 @@ import sys
 from pathlib import Path
 
 import pytest
+from cdktf import TerraformResource
+from cdktf import Testing as CdktfTesting
+from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.instance import Instance
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
+from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
+    S3BucketServerSideEncryptionConfigurationA,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
+from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter
 
 from platform_spec.model import EnvironmentSpec
 from platform_spec.parameters import layout
-from stacks.aws import eager_environment
+from plumbing.jsii_runtime import eager_environment
 
 
-def _resources(stack: dict, kind: str) -> list[dict]:
-    return list(stack.get("resource", {}).get(kind, {}).values())
+def _resources(stack: dict, resource: type[TerraformResource]) -> list[dict]:
+    """Every resource of one type (the binding class's ``TF_RESOURCE_TYPE``) in a synthesized stack."""
+    return list(stack.get("resource", {}).get(resource.TF_RESOURCE_TYPE, {}).values())
+
+
+def _has(stack: dict, resource: type[TerraformResource], properties: dict) -> bool:
+    """cdktf's own matcher: some resource of the type has (at least) these properties."""
+    return CdktfTesting.to_have_resource_with_properties(json.dumps(stack), resource.TF_RESOURCE_TYPE, properties)
 
 
 def _own_names(spec: EnvironmentSpec) -> list[str]:
@@ -62,20 +82,17 @@ def test_platform_state_lives_in_its_own_bucket_and_table(stack_json: dict, spec
 def test_state_bucket_is_versioned_encrypted_private_and_tls_only(stack_json: dict, specs: dict) -> None:
     for spec in specs.values():
         stack = stack_json[spec.state_stack]
-        [bucket] = _resources(stack, "aws_s3_bucket")
-        assert bucket["bucket"] == spec.state_bucket_name
-        [versioning] = _resources(stack, "aws_s3_bucket_versioning")
-        assert versioning["versioning_configuration"] == {"status": "Enabled"}
-        [encryption] = _resources(stack, "aws_s3_bucket_server_side_encryption_configuration")
-        assert encryption["rule"][0]["apply_server_side_encryption_by_default"] == {"sse_algorithm": "aws:kms"}
-        [block] = _resources(stack, "aws_s3_bucket_public_access_block")
-        assert all(block[key] is True for key in (
-            "block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
-        [policy] = _resources(stack, "aws_s3_bucket_policy")
+        assert _has(stack, S3Bucket, {"bucket": spec.state_bucket_name})
+        assert _has(stack, S3BucketVersioningA, {"versioning_configuration": {"status": "Enabled"}})
+        assert _has(stack, S3BucketServerSideEncryptionConfigurationA,
+                    {"rule": [{"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms"}}]})
+        assert _has(stack, S3BucketPublicAccessBlock, dict.fromkeys(
+            ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"), True))
+        [policy] = _resources(stack, S3BucketPolicy)
         statement = json.loads(policy["policy"])["Statement"][0]
         assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-        [table] = _resources(stack, "aws_dynamodb_table")
-        assert table["name"] == spec.lock_table_name and table["point_in_time_recovery"] == {"enabled": True}
+        assert _has(stack, DynamodbTable, {"name": spec.lock_table_name, "point_in_time_recovery": {"enabled": True}})
+        assert not _has(stack, DynamodbTable, {"point_in_time_recovery": {"enabled": False}})  # the matcher can fail
 
 
 def test_no_null_or_empty_nested_blocks(stack_json: dict) -> None:
@@ -98,20 +115,20 @@ def test_no_null_or_empty_nested_blocks(stack_json: dict) -> None:
 def test_iam_has_no_wildcard_actions_and_access_follows_the_spec(stack_json: dict, specs: dict) -> None:
     for spec in specs.values():
         stack = stack_json[spec.name]
-        roles = {role["name"]: role for role in _resources(stack, "aws_iam_role")}
+        roles = {role["name"]: role for role in _resources(stack, IamRole)}
         assert (f"{spec.prefix}-developer" in roles) == spec.access.developers_may_assume
         trust = json.loads(roles[f"{spec.prefix}-release"]["assume_role_policy"])["Statement"][0]
         assert trust["Action"] == ["sts:AssumeRoleWithWebIdentity"]
         subjects = trust["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"]
         assert all(subject.startswith("repo:sesacthon/platform:") for subject in subjects)
-        for policy in _resources(stack, "aws_iam_role_policy"):
+        for policy in _resources(stack, IamRolePolicy):
             for statement in json.loads(policy["policy"])["Statement"]:
                 assert not any("*" in action for action in statement["Action"]), statement
 
 
 def test_ssm_parameters_follow_the_layout(stack_json: dict, specs: dict) -> None:
     for spec in specs.values():
-        parameters = {item["name"]: item for item in _resources(stack_json[spec.name], "aws_ssm_parameter")}
+        parameters = {item["name"]: item for item in _resources(stack_json[spec.name], SsmParameter)}
         assert sorted(parameters) == sorted(parameter.path(spec) for parameter in layout(spec))
         for parameter in layout(spec):
             assert parameters[parameter.path(spec)]["type"] == parameter.kind
@@ -125,7 +142,7 @@ def test_nodes_by_role_and_zone(stack_json: dict, specs: dict) -> None:
         nodes = stack_json[spec.name]["output"]["nodes"]["value"]
         assert len(nodes) == spec.cluster.node_count
         assert {node["zone"] for node in nodes.values()} == {zone.name for zone in spec.network.zones}
-        spot = [i for i in _resources(stack_json[spec.name], "aws_instance") if "instance_market_options" in i]
+        spot = [i for i in _resources(stack_json[spec.name], Instance) if "instance_market_options" in i]
         assert len(spot) == sum(group.count for group in spec.cluster.node_groups if group.spot)
 
 
@@ -134,7 +151,7 @@ def test_fast_path_synthesizes_the_same_json_as_the_eager_import(synth_dir: Path
     """Bypassing the bindings' eager imports must not change a single byte of any stack."""
     eager_out = tmp_path / "eager"
     result = subprocess.run(
-        [sys.executable, "-m", "generators", "synth", "--env", "all", "--terraform-only", "--outdir", str(eager_out)],
+        [sys.executable, "-m", "cli", "synth", "all", "--terraform-only", "--outdir", str(eager_out)],
         env=eager_environment(), capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr

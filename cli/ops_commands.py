@@ -1,0 +1,96 @@
+"""Commands that act on a deployed environment: bootstrap, deploy, plan, drift, inventory, destroy, unlock.
+
+Each honours the standard AWS variables (``AWS_ENDPOINT_URL`` included) and ``CDKTF_OUTDIR``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import click
+
+from cli.environments import one
+from cli.errors import reported
+from platform_spec.model import EnvironmentSpec
+from plumbing.exit_codes import ExitCode
+from plumbing.paths import PROJECT_ROOT
+
+
+def _environment_command(name: str, help_text: str,
+                         operation: Callable[[ModuleType, EnvironmentSpec], ExitCode]) -> click.Command:
+    """A subcommand taking only ENV and running one operation of ``ops.commands`` on it."""
+
+    @click.command(name, help=help_text)
+    @click.argument("env", metavar="ENV")
+    @reported
+    def command(env: str) -> ExitCode:
+        from ops import commands
+
+        return operation(commands, one(env))
+
+    return command
+
+
+bootstrap = _environment_command(
+    "bootstrap", "Create ENV's state bucket and lock table (the ENV-state stack, local state in .state/).",
+    lambda commands, spec: commands.bootstrap(spec))
+plan = _environment_command(
+    "plan", "terraform plan of ENV: exit 0 without changes, 3 with changes.",
+    lambda commands, spec: commands.plan(spec))
+drift = _environment_command(
+    "drift", "Summarize what changed outside Terraform in ENV: exit 3 on drift.",
+    lambda commands, spec: commands.drift_report(spec))
+
+
+
+@click.command()
+@click.argument("env", metavar="ENV")
+@click.option("--engine", type=click.Choice(["cdktf", "terraform"]), default="cdktf", show_default=True,
+              help="`cdktf deploy`, or plain terraform init/apply of the same JSON")
+@reported
+def deploy(env: str, engine: str) -> ExitCode:
+    """Synthesize and deploy ENV's platform stack (needs `bootstrap` once)."""
+    from ops import commands
+
+    return commands.deploy(one(env), "terraform" if engine == "terraform" else "cdktf")
+
+
+
+
+@click.command()
+@click.argument("env", metavar="ENV")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=PROJECT_ROOT,
+              show_default="the project", help="directory to write ansible/ under")
+@reported
+def inventory(env: str, root: Path) -> ExitCode:
+    """Write ansible/inventory/ENV/hosts.ini and ansible/group_vars/ENV.yml from the outputs."""
+    from ops import commands
+
+    return commands.inventory(one(env), root)
+
+
+@click.command()
+@click.argument("env", metavar="ENV")
+@click.option("--confirm", default="", metavar="ENV", help="the environment's name; required for production")
+@reported
+def destroy(env: str, confirm: str) -> ExitCode:
+    """Destroy ENV's platform stack (keeps the state bucket and lock table)."""
+    from ops import commands
+
+    return commands.destroy(one(env), confirm)
+
+
+@click.command()
+@click.argument("env", metavar="ENV")
+@click.option("--lock-id", required=True, help="the LOCK_ID printed by the locked command")
+@reported
+def unlock(env: str, lock_id: str) -> ExitCode:
+    """Release a stale state lock of ENV."""
+    from ops import commands
+
+    return commands.unlock(one(env), lock_id)
+
+
+COMMANDS = (bootstrap, deploy, plan, drift, inventory, destroy, unlock)

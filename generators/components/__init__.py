@@ -1,0 +1,75 @@
+"""The sync-wave plan: one module per component (wave, needs, base/overlay or chart/values).
+
+Companion facts: -1 namespaces/CRDs … 10 operators … 35 data instances … 60 applications, 70 ingress.
+Three waves were shifted so each instance follows its operator: the ClusterSecretStore and the
+policies at 12, the data ExternalSecrets at 30.
+"""
+
+from __future__ import annotations
+
+from generators.components import (
+    argo_workflows,
+    argocd_config,
+    aws_load_balancer_controller,
+    cluster_config,
+    cluster_secret_store,
+    data_secrets,
+    ebs_csi_driver,
+    exporters,
+    external_secrets,
+    ingress,
+    ingress_values,
+    kyverno,
+    kyverno_policies,
+    monitoring,
+    namespaces,
+    network_policies,
+    postgres_operator,
+    postgresql,
+    prometheus_crds,
+    prometheus_operator,
+    rabbitmq,
+    redis,
+    redis_operator,
+    workloads,
+)
+from generators.waves import Component
+
+PLAN: tuple[Component, ...] = (
+    namespaces.COMPONENT,
+    argocd_config.COMPONENT,
+    prometheus_crds.COMPONENT,
+    cluster_config.COMPONENT,
+    ebs_csi_driver.COMPONENT,
+    network_policies.COMPONENT,
+    external_secrets.COMPONENT,
+    kyverno.COMPONENT,
+    cluster_secret_store.COMPONENT,
+    kyverno_policies.COMPONENT,
+    aws_load_balancer_controller.COMPONENT,
+    ingress_values.COMPONENT,
+    prometheus_operator.COMPONENT,
+    postgres_operator.COMPONENT,
+    redis_operator.COMPONENT,
+    monitoring.COMPONENT,
+    data_secrets.COMPONENT,
+    postgresql.COMPONENT,
+    redis.COMPONENT,
+    rabbitmq.COMPONENT,
+    exporters.COMPONENT,
+    argo_workflows.COMPONENT,
+    workloads.APIS,
+    workloads.WORKERS,
+    ingress.COMPONENT,
+)
+"""Every Application of an environment, in wave order (ties in this order)."""
+
+
+def by_name() -> dict[str, Component]:
+    """The plan indexed by component name."""
+    return {component.name: component for component in PLAN}
+
+
+def generated() -> list[Component]:
+    """Components whose manifests this project generates (one overlay directory each)."""
+    return [component for component in PLAN if component.generated]

@@ -1,0 +1,32 @@
+"""Wave 20: the Prometheus Operator alone (kube-prometheus-stack with everything else off)."""
+
+from __future__ import annotations
+
+from generators.components.charts import PROMETHEUS_COMMUNITY
+from generators.placement import node_selector
+from generators.waves import Chart, Component, Doc
+from platform_spec.model import EnvironmentSpec
+from platform_spec.namespaces import MONITORING
+
+KUBE_PROMETHEUS_STACK = Chart(PROMETHEUS_COMMUNITY, "kube-prometheus-stack", "67.9.0")
+"""One chart for the operator (wave 20) and the monitoring instances (wave 30)."""
+
+
+def values(spec: EnvironmentSpec) -> Doc:
+    """Only the operator, on the monitoring nodes."""
+    disabled = {"enabled": False}
+    return {
+        "fullnameOverride": "prometheus-operator",
+        "crds": disabled,
+        "defaultRules": {"create": False},
+        "alertmanager": disabled,
+        "grafana": disabled,
+        "prometheus": disabled,
+        "kubeStateMetrics": disabled,
+        "nodeExporter": disabled,
+        "prometheusOperator": {"nodeSelector": node_selector(spec, "monitoring")},
+    }
+
+
+COMPONENT = Component(20, "prometheus-operator", "operator", MONITORING, KUBE_PROMETHEUS_STACK,
+                      needs=("prometheus-crds",), values=values)

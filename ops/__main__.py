@@ -1,7 +1,0 @@
-"""Entry point of ``python -m ops`` (see ``ops.cli``)."""
-
-import sys
-
-from ops.cli import main
-
-sys.exit(main())
