@@ -19,10 +19,10 @@ class NodeGroup(SpecModel):
     role: NodeRole
     """What the nodes do: `control-plane`, `api`, `worker` or `infra`."""
     count: int = Field(ge=1, le=50)
-    """Number of nodes (desired size)."""
+    """Number of nodes (desired size), 1 to 50; an environment has at most 100 nodes, surge included."""
     instance_type: str = Field(pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
-    """EC2 instance type, e.g. `t3.small`."""
-    services: list[str] = Field(default_factory=list)
+    """EC2 instance type, e.g. `t3.small` (one the EC2 API knows; x86_64 for the default node image)."""
+    services: list[str] = Field(default_factory=list, max_length=20)
     """Workloads scheduled on this group; a single service also labels nodes `service=<name>`."""
     spot: bool = False
     """Run on Spot capacity (only where `cluster.spot_allowed`)."""
@@ -48,13 +48,13 @@ class Autoscaling(SpecModel):
     """Keep every node group at its full size (prod): the autoscaler minimum equals `count`."""
     min_size: int = Field(default=0, ge=0)
     """Autoscaler minimum per node group when not `always_on` (dev 0, staging 1)."""
-    max_surge: int = Field(default=1, ge=0)
+    max_surge: int = Field(default=1, ge=0, le=50)
     """How many nodes above `count` the autoscaler may add per group."""
 
 
 class Cluster(SpecModel):
-    node_groups: list[NodeGroup] = Field(min_length=1)
-    """Cluster nodes by role (see the 13-node layout in the seed)."""
+    node_groups: list[NodeGroup] = Field(min_length=1, max_length=30)
+    """Cluster nodes by role (1 to 30 groups; see the 13-node layout in the seed)."""
     spot_allowed: bool = False
     """Whether node groups may use Spot capacity (dev only by policy)."""
     autoscaling: Autoscaling = Autoscaling()
@@ -62,7 +62,7 @@ class Cluster(SpecModel):
     cni: Literal["calico", "cilium"] = "calico"
     """Container network interface installed by Ansible."""
     node_image_parameter: str = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64"
-    """Public SSM parameter holding the node AMI id."""
+    """Public SSM parameter holding the node AMI id (a `/`-rooted parameter name)."""
 
     @model_validator(mode="after")
     def _groups_are_consistent(self) -> Cluster:
