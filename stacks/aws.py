@@ -20,7 +20,9 @@ import importlib
 import importlib.util
 import os
 import re
+import shutil
 import sys
+import tempfile
 import types
 from pathlib import Path
 
@@ -31,11 +33,27 @@ _EAGER_REQUIRE = re.compile(r'^exports\.([A-Za-z0-9_$]+) = require\("(\./[a-z0-9
 
 
 
+_scratch: list[Path] = []
+
+
 def configure_jsii() -> None:
-    """Point jsii at the project cache; must run before the kernel starts (first cdktf import)."""
+    """Point jsii at the project cache and give its client a scratch directory of our own; must run
+    before the kernel starts (first cdktf import)."""
     if not eager():
         os.environ.setdefault("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(JSII_CACHE))
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    if not _scratch:
+        # The Python jsii client writes its node runtime (~2 MB) into a tempfile.TemporaryDirectory()
+        # and removes it only at interpreter exit, which `os._exit` skips. Temporary files of this
+        # process go below one directory that `remove_jsii_scratch` deletes before the exit.
+        _scratch.append(Path(tempfile.mkdtemp(prefix="sesacthon-jsii-")))
+        tempfile.tempdir = str(_scratch[0])
+
+
+def remove_jsii_scratch() -> None:
+    """Delete this process's scratch directory (call right before ``os._exit``)."""
+    for directory in _scratch:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def install_bindings() -> None:
