@@ -64,7 +64,8 @@ def problems(specs: Mapping[str, EnvironmentSpec], broken: Iterable[str] = ()) -
             continue
         others = ", ".join(sorted(set(specs) - {name})) or "none"
         if target == name:
-            found.setdefault(name, []).append(Problem(where, "is this environment itself", f"another environment: {others}"))
+            found.setdefault(name, []).append(Problem(where, "is this environment itself",
+                                                      f"another environment: {others}"))
         elif target not in known:
             found.setdefault(name, []).append(Problem(where, "is not an environment", others))
         elif target in sources:

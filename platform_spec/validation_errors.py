@@ -41,7 +41,8 @@ def describe(error: ValidationError, document: Document, model: type[BaseModel])
             messages.append(_line(document, path, "required field is missing"))
         elif kind in ("literal_error", "enum"):
             expected = item.get("ctx", {}).get("expected", "")
-            messages.append(_line(document, path, f"{_value(document, path, item)} is not allowed (allowed: {expected})"))
+            shown = _value(document, path, item)
+            messages.append(_line(document, path, f"{shown} is not allowed (allowed: {expected})"))
         elif kind in _TYPE_NAMES:
             messages.append(_line(document, path, _type_error(document, path, item, _TYPE_NAMES[kind])))
         elif kind == "string_pattern_mismatch":
@@ -87,11 +88,10 @@ def _type_error(document: Document, path: FieldPath, item: Any, expected: str) -
 def _data_path(loc: tuple[Any, ...], data: Any) -> FieldPath:
     """The error's location as a path in the data (validator and union tags dropped)."""
     path: list[str | int] = []
-    current = data
+    current: Any = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if (isinstance(current, dict) and part in current) or in_list:
             current = current[part]
         elif isinstance(part, str) and ("[" in part or part.startswith("function-")):
             continue

@@ -81,7 +81,8 @@ class GitOps(SpecModel):
     alert_severity: Severity = "warning"
     """Alerts at or above this severity block promotion out of this environment."""
     hook_image: str = Field(default="docker.io/curlimages/curl:8.11.1", pattern=r"^[a-z0-9./_-]+:[A-Za-z0-9_.-]+$")
-    """Pinned image (`repository:tag`, never `latest`) of the PreSync/PostSync validation hook Jobs (`auto-with-hooks` only)."""
+    """Pinned image (`repository:tag`, never `latest`) of the PreSync/PostSync validation hook Jobs
+    (`auto-with-hooks` only)."""
 
     @field_validator("image_tag")
     @classmethod
