@@ -69,7 +69,7 @@ def ref_argument(ref: str | None) -> str | None:
 
 def lock_id_argument(lock_id: str) -> str:
     """A ``LOCK_ID``: the id Terraform printed (letters, digits and -)."""
-    if not _LOCK_ID.match(lock_id):
+    if lock_id and not _LOCK_ID.match(lock_id):  # an empty one is refused by `unlock` with its own hint
         raise SpecError([f"LOCK_ID={shown(lock_id)} is not a Terraform lock id (allowed: the id printed by the "
                          "locked command, e.g. 5f0c…-…)"])
     return lock_id
