@@ -6,11 +6,12 @@ import re
 
 from platform_spec.loader import SpecError, load_all
 from platform_spec.model import EnvironmentSpec
+from platform_spec.model.base import IMAGE_TAG_PATTERN
 from platform_spec.rules.git import SHA, name_problem
 from platform_spec.selection import check_name, select, shown
 
 _REVISION_SUFFIX = re.compile(r"([~^]\d*)+$")
-_LOCK_ID = re.compile(r"^[0-9A-Za-z-]{8,64}$")
+_LOCK_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{7,63}$")
 
 
 def selected(selector: str, label: str = "ENV") -> tuple[dict[str, EnvironmentSpec], list[EnvironmentSpec]]:
@@ -44,12 +45,16 @@ def two(first: tuple[str, str], second: tuple[str, str]) -> tuple[EnvironmentSpe
 
 
 def tag_argument(tag: str | None) -> str | None:
-    """A ``--tag``/``TAG=`` value: ``None`` (not given) or a valid Git tag name; an empty one is refused."""
+    """A ``--tag``/``TAG=`` value: ``None`` (not given), or a valid Git tag name that is also an image tag
+    (promotion writes it into ``gitops.image_tag``); an empty one is refused."""
     if tag is None:
         return None
     reason = name_problem(tag)
     if reason:
         raise SpecError([f"TAG={shown(tag)} is not a valid Git tag name: it {reason} (allowed: e.g. v1.4.0)"])
+    if not re.fullmatch(IMAGE_TAG_PATTERN, tag):
+        raise SpecError([f"TAG={shown(tag)} cannot be an image tag (allowed: letters, digits, _ . -, at most 128, "
+                         "e.g. v1.4.0)"])
     return tag
 
 
