@@ -210,12 +210,12 @@ def _index(node: yaml.Node, path: Path_, positions: dict[Path_, Located], lines:
         seen: dict[Any, int] = {}
         for key, value in node.value:
             line = key.start_mark.line + 1
+            if isinstance(key, yaml.ScalarNode) and key.value == "<<" and key.style in _PLAIN_STYLES:
+                problems.append(f"{where}:{line}: merge keys (<<) are not allowed in a spec: write the fields out")
+                continue
             if not isinstance(key, yaml.ScalarNode) or key.tag != _STR:
                 shown = _literal(key, lines) if isinstance(key, yaml.ScalarNode) else "a mapping or list"
                 problems.append(f"{where}:{line}: key {show(shown)} must be text ({_surprise(key) or 'quote it'})")
-                continue
-            if key.value == "<<" and key.style in _PLAIN_STYLES:
-                problems.append(f"{where}:{line}: merge keys (<<) are not allowed in a spec: write the fields out")
                 continue
             dotted = ".".join(str(part) for part in (*path, key.value))
             if key.value in seen:

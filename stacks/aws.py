@@ -16,6 +16,8 @@ the user's default jsii cache): the equivalence test and ``make bench`` compare 
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -24,6 +26,7 @@ import shutil
 import sys
 import tempfile
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 from plumbing.jsii_runtime import JSII_CACHE, eager
@@ -42,12 +45,25 @@ def configure_jsii() -> None:
     if not eager():
         os.environ.setdefault("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(JSII_CACHE))
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+@contextlib.contextmanager
+def jsii_scratch() -> Iterator[None]:
+    """Temporary files made inside go below one directory of this process (while the kernel starts).
+
+    The Python jsii client writes its node runtime (~2 MB) into a ``tempfile.TemporaryDirectory()``
+    when the kernel starts and removes it only at interpreter exit, which the CLI's ``os._exit``
+    skips; ``remove_jsii_scratch`` deletes the directory right before that exit (and ``atexit``
+    after an ordinary exit).
+    """
     if not _scratch:
-        # The Python jsii client writes its node runtime (~2 MB) into a tempfile.TemporaryDirectory()
-        # and removes it only at interpreter exit, which `os._exit` skips. Temporary files of this
-        # process go below one directory that `remove_jsii_scratch` deletes before the exit.
         _scratch.append(Path(tempfile.mkdtemp(prefix="sesacthon-jsii-")))
-        tempfile.tempdir = str(_scratch[0])
+        atexit.register(remove_jsii_scratch)
+    previous, tempfile.tempdir = tempfile.tempdir, str(_scratch[0])
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
 
 
 def remove_jsii_scratch() -> None:
@@ -64,6 +80,11 @@ def install_bindings() -> None:
     if PACKAGE in sys.modules:
         return
     configure_jsii()
+    with jsii_scratch():  # the first binding import starts the jsii kernel
+        _import_bindings()
+
+
+def _import_bindings() -> None:
     if eager():
         importlib.import_module(PACKAGE)
         return
