@@ -153,7 +153,7 @@ def _across(specs: Mapping[str, EnvironmentSpec], broken: set[str]) -> dict[str,
                 found.setdefault(name, []).append(Problem(
                     ("network", "vpc_cidr"), f"overlaps environment '{other}' ({cidr}); VPC CIDRs must not overlap"))
         networks.append((name, spec.network.vpc_cidr))
-    for source in (chain.problems(specs, broken), rules.cross_check(specs)):
+    for source in (chain.problems(specs, broken), rules.cross_check(chain.ordered(specs))):
         for name, problems in source.items():
             found.setdefault(name, []).extend(problems)
     return found

@@ -54,6 +54,8 @@ def ref_problem(ref: str, *, pattern: bool = False) -> str | None:
 
 def name_problem(name: str, kind: str = "tags", *, pattern: bool = False) -> str | None:
     """Why a branch (``kind="heads"``) or tag name is not valid, or ``None``."""
+    if not name:
+        return "is empty"
     if name.startswith("-"):
         return "starts with - (it would read as an option)"
     if name.startswith("refs/"):

@@ -166,7 +166,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Outcome
     committed = [PROJECT_ROOT / name for name in COMMITTED]
     before = _fingerprint(*committed)
     roots = {case["id"]: tmp_path_factory.mktemp(case["id"][:40]) for case in CASES}
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 2))) as pool:
         results = dict(zip(roots, pool.map(_run, CASES, roots.values()), strict=True))
     assert _fingerprint(*committed) == before, "a case changed the checkout's committed files"
     return results
