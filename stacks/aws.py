@@ -53,17 +53,24 @@ def jsii_scratch() -> Iterator[None]:
 
     The Python jsii client writes its node runtime (~2 MB) into a ``tempfile.TemporaryDirectory()``
     when the kernel starts and removes it only at interpreter exit, which the CLI's ``os._exit``
-    skips; ``remove_jsii_scratch`` deletes the directory right before that exit (and ``atexit``
-    after an ordinary exit).
+    skips; the node kernel makes a ``jsii-kernel-*`` directory in its ``TMPDIR`` and may not reach
+    its own cleanup when its input closes. Both go below this directory, which
+    ``remove_jsii_scratch`` deletes right before that exit (and ``atexit`` after an ordinary exit).
     """
     if not _scratch:
         _scratch.append(Path(tempfile.mkdtemp(prefix="sesacthon-jsii-")))
         atexit.register(remove_jsii_scratch)
     previous, tempfile.tempdir = tempfile.tempdir, str(_scratch[0])
+    previous_variable = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(_scratch[0])  # the node process copies the environment when it starts
     try:
         yield
     finally:
         tempfile.tempdir = previous
+        if previous_variable is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous_variable
 
 
 def remove_jsii_scratch() -> None:
