@@ -26,7 +26,7 @@ import shutil
 import sys
 import tempfile
 import types
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 from plumbing.jsii_runtime import JSII_CACHE, eager
@@ -48,7 +48,7 @@ def configure_jsii() -> None:
 
 
 @contextlib.contextmanager
-def jsii_scratch() -> Iterator[None]:
+def jsii_scratch() -> Generator[None]:
     """Temporary files made inside go below one directory of this process (while the kernel starts).
 
     The Python jsii client writes its node runtime (~2 MB) into a ``tempfile.TemporaryDirectory()``
