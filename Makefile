@@ -2,7 +2,7 @@
 # so the checkout's own code runs even where several checkouts share an installation).
 # Usage: make synth ENV=staging | make test | make lint | make bench   (ENV: dev, staging, prod, a,b or all)
 #
-# Every variable a user sets (ENV, A, B, FROM, TO, TAG, REF, CONFIRM, LOCK_ID, INVENTORY_ROOT) reaches the
+# Every variable a user sets (ENV, A, B, FROM, TO, TAG, REF, CONFIRM, LOCK_ID, PARAMETER, INVENTORY_ROOT) reaches the
 # CLI through the environment, quoted as one argument: whatever it contains is never run by the shell.
 
 SHELL := /bin/bash
@@ -15,8 +15,9 @@ TAG ?=
 REF ?=
 CONFIRM ?=
 LOCK_ID ?=
+PARAMETER ?=
 INVENTORY_ROOT ?= $(CURDIR)
-export ENV A B FROM TO TAG REF CONFIRM LOCK_ID INVENTORY_ROOT
+export ENV A B FROM TO TAG REF CONFIRM LOCK_ID PARAMETER INVENTORY_ROOT
 PYTHON_BOOT ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -78,7 +79,7 @@ clean: ## Remove build output (keeps the virtualenv and caches)
 	rm -rf cdktf.out
 
 # --- deploying (honours AWS_* incl. AWS_ENDPOINT_URL; exit codes: see `sesacthon --help`) ---
-.PHONY: bootstrap deploy apply-terraform plan drift inventory destroy unlock
+.PHONY: bootstrap deploy apply-terraform plan drift inventory destroy unlock resync
 
 bootstrap: tools ## Create ENV's state bucket + lock table (the <env>-state stack, local state in .state/)
 	$(CLI) bootstrap "$$ENV"
@@ -103,6 +104,9 @@ destroy: tools ## Destroy ENV's platform stack (prod: CONFIRM=prod)
 
 unlock: tools ## Release a stale state lock: make unlock ENV=dev LOCK_ID=<id from the lock message>
 	$(CLI) unlock "$$ENV" --lock-id "$$LOCK_ID"
+
+resync: venv ## Refresh ENV's ExternalSecrets after an SSM parameter changed (force-sync): make resync ENV=dev [PARAMETER=data/redis-password]
+	$(CLI) resync "$$ENV" $${PARAMETER:+--parameter "$$PARAMETER"}
 
 # --- environment diff, promotion, pipeline files (release/, generators/) --------------------
 .PHONY: diff diff-changes promote pipelines

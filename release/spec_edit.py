@@ -36,14 +36,37 @@ def find(node: yaml.Node, path: tuple[str, ...]) -> tuple[yaml.MappingNode, yaml
     raise ValueError("empty path")
 
 
+def _missing_mappings(text: str, updates: dict[tuple[str, ...], str]) -> tuple[str, dict[tuple[str, ...], str]]:
+    """Add each missing parent mapping of an update's key as a new block mapping holding its updates;
+    returns the text and the updates still to apply."""
+    pending = dict(updates)
+    for parent in sorted({path[:-1] for path in updates if len(path) >= 3}):
+        mapping, node = find(yaml.compose(text), parent)
+        if node is not None or mapping.flow_style:
+            continue
+        last_key, last_value = mapping.value[-1]
+        indent = " " * last_key.start_mark.column
+        end = text.index("\n", last_value.end_mark.index) if "\n" in text[last_value.end_mark.index:] else len(text)
+        if last_value.end_mark.column == 0:
+            end = last_value.end_mark.index - 1
+        children = [(path[-1], value) for path, value in updates.items() if path[:-1] == parent]
+        block = f"\n{indent}{parent[-1]}:" + "".join(f"\n{indent}  {key}: {scalar(value)}" for key, value in children)
+        text = text[:end] + block + text[end:]
+        for key, _ in children:
+            del pending[(*parent, key)]
+    return text, pending
+
+
 def set_values(text: str, updates: dict[tuple[str, ...], str]) -> str:
     """Set string values in a YAML document by editing only their characters; comments and layout stay.
 
     A missing key is added to its block mapping, on a new line after the mapping's last entry.
     The result is checked: it must parse to the original data with exactly these updates.
     """
+    original = text
+    text, pending = _missing_mappings(text, updates)
     edits: list[tuple[int, int, str]] = []
-    for path, value in updates.items():
+    for path, value in pending.items():
         mapping, node = find(yaml.compose(text), path)
         if node is not None:
             if not isinstance(node, yaml.ScalarNode):
@@ -62,11 +85,11 @@ def set_values(text: str, updates: dict[tuple[str, ...], str]) -> str:
     result = text
     for start, end, replacement in sorted(edits, reverse=True):
         result = result[:start] + replacement + result[end:]
-    expected = yaml.safe_load(text)
+    expected = yaml.safe_load(original)
     for path, value in updates.items():
         target = expected
         for key in path[:-1]:
-            target = target[key]
+            target = target.setdefault(key, {})
         target[path[-1]] = value
     if yaml.safe_load(result) != expected:
         raise ValueError("internal error: the edit changed more than the promoted fields")
