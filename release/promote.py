@@ -158,7 +158,7 @@ def promote(
     original = path.read_text(encoding="utf-8")
     updates = planned_updates(from_spec, to_spec, tag, digests)
     try:
-        edited = spec_edit.set_values(original, updates)
+        edited = spec_edit.set_values(original, updates, after={("gitops", "image_digests"): "image_tag"})
     except ValueError as error:
         raise PromotionRefused("spec", f"{path.name}: {error}") from None
     _validate_copy(directory, path.name, edited)

@@ -36,15 +36,17 @@ def find(node: yaml.Node, path: tuple[str, ...]) -> tuple[yaml.MappingNode, yaml
     raise ValueError("empty path")
 
 
-def _missing_mappings(text: str, updates: dict[tuple[str, ...], str]) -> tuple[str, dict[tuple[str, ...], str]]:
-    """Add each missing parent mapping of an update's key as a new block mapping holding its updates;
-    returns the text and the updates still to apply."""
+def _missing_mappings(text: str, updates: dict[tuple[str, ...], str],
+                      after: dict[tuple[str, ...], str]) -> tuple[str, dict[tuple[str, ...], str]]:
+    """Add each missing parent mapping of an update's key as a new block mapping holding its updates (after the
+    sibling ``after[parent]`` names, else after the last entry); returns the text and the updates left."""
     pending = dict(updates)
     for parent in sorted({path[:-1] for path in updates if len(path) >= 3}):
         mapping, node = find(yaml.compose(text), parent)
         if node is not None or mapping.flow_style:
             continue
-        last_key, last_value = mapping.value[-1]
+        sibling = after.get(parent)
+        last_key, last_value = next(((k, v) for k, v in mapping.value if k.value == sibling), mapping.value[-1])
         indent = " " * last_key.start_mark.column
         end = text.index("\n", last_value.end_mark.index) if "\n" in text[last_value.end_mark.index:] else len(text)
         if last_value.end_mark.column == 0:
@@ -57,14 +59,15 @@ def _missing_mappings(text: str, updates: dict[tuple[str, ...], str]) -> tuple[s
     return text, pending
 
 
-def set_values(text: str, updates: dict[tuple[str, ...], str]) -> str:
+def set_values(text: str, updates: dict[tuple[str, ...], str],
+               after: dict[tuple[str, ...], str] | None = None) -> str:
     """Set string values in a YAML document by editing only their characters; comments and layout stay.
 
     A missing key is added to its block mapping, on a new line after the mapping's last entry.
     The result is checked: it must parse to the original data with exactly these updates.
     """
     original = text
-    text, pending = _missing_mappings(text, updates)
+    text, pending = _missing_mappings(text, updates, after or {})
     edits: list[tuple[int, int, str]] = []
     for path, value in pending.items():
         mapping, node = find(yaml.compose(text), path)

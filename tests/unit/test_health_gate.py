@@ -65,7 +65,7 @@ def test_missing_url_blocks(specs: dict[str, EnvironmentSpec], monkeypatch: pyte
     )
     result = health_gate.check(spec)
     assert not result.ok
-    assert "alertmanager_url is not set" in result.reasons[0]
+    assert "cannot ask the health gate of staging: set ARGOCD_SERVER and ARGOCD_AUTH_TOKEN" in result.reasons[0]
 
 
 def test_environment_variable_overrides_the_spec(
