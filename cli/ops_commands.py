@@ -97,7 +97,7 @@ def unlock(env: str, lock_id: str) -> ExitCode:
 @click.argument("env", metavar="ENV")
 @click.option("--parameter", help="only the ExternalSecrets reading this parameter (e.g. data/redis-password)")
 @click.option("--context", help="kubectl context of ENV's cluster (default: the current context)")
-@click.option("--dry-run", is_flag=True, help="annotate the rendered documents offline (kubectl annotate, local mode) and print them")
+@click.option("--dry-run", is_flag=True, help="annotate the rendered documents offline (local mode)")
 @reported
 def resync(env: str, parameter: str | None, context: str | None, dry_run: bool) -> ExitCode:
     """Refresh ENV's ExternalSecrets now (External Secrets' force-sync annotation) after a parameter changed."""

@@ -3,7 +3,7 @@
 In ``data`` (this component): one Secret per store in the format that store reads (CloudNativePG: a
 ``kubernetes.io/basic-auth`` Secret for ``bootstrap.initdb.secret``; Redis: the password key named by
 ``redisSecret``; RabbitMQ: the default-user Secret of ``secretBackend.externalSecret``). In ``apps``
-(``workload_secret``, rendered with each workload): one Secret per workload with only the passwords of
+(``workload_secret``, in the overlay): one Secret per workload with only the passwords of
 the stores that workload declares.
 """
 
@@ -17,6 +17,7 @@ from generators.kustomize import component_files, shared_overlay
 from generators.waves import Component, Doc, Files
 from platform_spec.model import EnvironmentSpec, Workload
 from platform_spec.namespaces import APPS, DATA
+from plumbing.yaml_io import dump_all
 
 NAME = "data-secrets"
 PASSWORD = "password"
@@ -49,15 +50,14 @@ def _store_secret(store: Store) -> Doc:
 
 
 def workload_secret(workload: Workload) -> Doc | None:
-    """The ExternalSecret of one workload's passwords (``None`` when it uses no data store); it lives in the
-    workload's own base directory, one resource wave before its Deployment."""
+    """The ExternalSecret of one workload's passwords (``None`` when it uses no data store). Rendered in this
+    component's overlay (the environment's workloads only), a wave before the workloads, so the Secrets exist
+    when the apps' PreSync hook checks them."""
     if not workload.data_stores:
         return None
     stores = [STORES[name] for name in workload.data_stores]
-    secret = external_secret(credentials_secret(workload.name), APPS,
-                             {password_key(store): store.parameter for store in stores})
-    secret["metadata"]["annotations"] = {"argocd.argoproj.io/sync-wave": "-1"}
-    return secret
+    return external_secret(credentials_secret(workload.name), APPS,
+                           {password_key(store): store.parameter for store in stores})
 
 
 def base(workloads: Sequence[Workload]) -> Files:
@@ -67,8 +67,9 @@ def base(workloads: Sequence[Workload]) -> Files:
 
 
 def overlay(spec: EnvironmentSpec) -> Files:
-    """The environment label only."""
-    return shared_overlay(spec, NAME)
+    """The stores' Secrets plus one Secret per workload of the environment that uses a store."""
+    secrets = [secret for secret in map(workload_secret, spec.workloads) if secret is not None]
+    return shared_overlay(spec, NAME, files={"workloads.yaml": dump_all(secrets)}, resources=["workloads.yaml"])
 
 
 COMPONENT = Component(30, NAME, "instance", DATA, needs=("cluster-secret-store",), base=base, overlay=overlay)

@@ -1,7 +1,7 @@
 """Waves 60: the API services and the workers, one base directory per workload.
 
 ``k8s/base/apis/<name>`` and ``k8s/base/workers/<name>`` hold each workload's Deployment,
-ServiceAccount, the ExternalSecret of its own data-store passwords and (APIs) NodePort Service; an
+ServiceAccount and (APIs) NodePort Service (its data-store passwords come from ``data-secrets``); an
 environment's overlay lists only the workloads its spec
 has and adds placement, resources, image tag, replicas, and with high availability a PDB and an
 HPA; environments syncing with hooks also get the PreSync/PostSync validation Jobs.
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from generators.components.cluster_config import CONFIG_MAP
-from generators.components.data_secrets import password_key, workload_secret
+from generators.components.data_secrets import password_key
 from generators.components.data_stores import POSTGRESQL, STORES, credentials_secret, uses_label
 from generators.components.network_policies import hook_allow
 from generators.kustomize import Documents, component_files, env_labels, kustomization, meta
@@ -82,7 +82,7 @@ def pod_labels(workload: Workload) -> dict[str, str]:
 
 
 def workload_documents(workload: Workload) -> Documents:
-    """Deployment, ServiceAccount, the credentials ExternalSecret and, for an API, its NodePort Service."""
+    """Deployment, ServiceAccount and, for an API, its NodePort Service."""
     labels = {NAME_LABEL: workload.name, KIND_LABEL: workload.kind}
     port_name = "http" if workload.kind == "api" else "health"
     probe = {"httpGet": {"path": workload.health_path, "port": port_name}}
@@ -125,9 +125,6 @@ def workload_documents(workload: Workload) -> Documents:
             "automountServiceAccountToken": False,
         },
     }
-    secret = workload_secret(workload)
-    if secret is not None:
-        documents["externalsecret.yaml"] = secret
     if workload.kind == "api":
         # ALB instance targets need a NodePort Service (kubernetes-sigs.github.io/aws-load-balancer-controller,
         # annotations: target-type "instance"); Local keeps the ALB's source address (no SNAT, no second hop)

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from generators import gitops
-from generators.components import generated_for, network_policies
 from generators.components import admission_policies as policies
+from generators.components import generated_for, network_policies
 from platform_spec.model import EnvironmentSpec
 from platform_spec.namespaces import NAMESPACES
 
@@ -177,9 +177,11 @@ def test_external_secrets_read_the_ssm_layout(specs: dict[str, EnvironmentSpec])
 
 def test_each_workload_gets_only_its_own_stores_passwords(specs: dict[str, EnvironmentSpec]) -> None:
     base = gitops.base_files(specs.values())
+    secrets = {doc["metadata"]["name"]: doc for doc in
+               yaml.safe_load_all(_overlay(specs["prod"], "data-secrets")["workloads.yaml"])}
     for workload in specs["prod"].workloads:
         directory = f"k8s/base/{'apis' if workload.kind == 'api' else 'workers'}/{workload.name}"
-        secret = yaml.safe_load(base[f"{directory}/externalsecret.yaml"])
+        secret = secrets[f"{workload.name}-credentials"]
         keys = sorted(item["remoteRef"]["key"] for item in secret["spec"]["data"])
         wanted = {"postgresql": "data/postgres-password", "redis": "data/redis-password",
                   "rabbitmq": "data/rabbitmq-password"}
