@@ -76,6 +76,10 @@ class Component:
     """``k8s/overlays/<env>/<name>/...`` files of a generated component."""
     enabled: Callable[[EnvironmentSpec], bool] | None = None
     """Whether an environment has this component (default: every environment)."""
+    provides: tuple[str, ...] = ()
+    """Custom kinds (``group/Kind``) whose CRDs this chart or upstream path installs."""
+    creates: tuple[str, ...] = ()
+    """Custom kinds (``group/Kind``) a chart renders itself (its instances), which need their CRDs installed first."""
 
     @property
     def generated(self) -> bool:

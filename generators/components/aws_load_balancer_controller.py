@@ -35,4 +35,6 @@ def values(spec: EnvironmentSpec) -> Doc:
 
 
 COMPONENT = Component(15, "aws-load-balancer-controller", "operator", AWS_LOAD_BALANCER_CONTROLLER.namespace, CHART,
-                      needs=("network-policies",), values=values)
+                      needs=("network-policies",), values=values,
+                      provides=("elbv2.k8s.aws/IngressClassParams", "elbv2.k8s.aws/TargetGroupBinding"),
+                      creates=("elbv2.k8s.aws/IngressClassParams",))

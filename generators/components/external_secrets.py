@@ -27,4 +27,6 @@ def values(spec: EnvironmentSpec) -> Doc:
 
 COMPONENT = Component(10, "external-secrets", "operator", EXTERNAL_SECRETS.namespace,
                       Chart("https://charts.external-secrets.io", "external-secrets", "2.9.0"),
-                      needs=("namespaces", "network-policies"), server_side_apply=True, values=values)
+                      needs=("namespaces", "network-policies"), server_side_apply=True, values=values,
+                      provides=tuple(f"external-secrets.io/{kind}" for kind in (
+                          "ClusterExternalSecret", "ClusterSecretStore", "ExternalSecret", "SecretStore")))

@@ -39,4 +39,6 @@ def values(spec: EnvironmentSpec) -> Doc:
 
 
 COMPONENT = Component(30, "monitoring", "instance", MONITORING, KUBE_PROMETHEUS_STACK,
-                      needs=("prometheus-operator",), server_side_apply=True, values=values)
+                      needs=("prometheus-operator",), server_side_apply=True, values=values,
+                      creates=("monitoring.coreos.com/Prometheus", "monitoring.coreos.com/Alertmanager",
+                               "monitoring.coreos.com/ServiceMonitor", "monitoring.coreos.com/PrometheusRule"))

@@ -15,4 +15,6 @@ def values(spec: EnvironmentSpec) -> Doc:
 
 
 COMPONENT = Component(25, "postgres-operator", "operator", DATA, CLOUDNATIVE_PG_OPERATOR,
-                      needs=("namespaces",), server_side_apply=True, values=values)
+                      needs=("namespaces",), server_side_apply=True, values=values,
+                      provides=tuple(f"postgresql.cnpg.io/{kind}" for kind in (
+                          "Backup", "Cluster", "Database", "Pooler", "Publication", "ScheduledBackup", "Subscription")))

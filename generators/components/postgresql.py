@@ -34,4 +34,5 @@ def values(spec: EnvironmentSpec) -> Doc:
 
 
 COMPONENT = Component(35, "postgresql", "instance", DATA, CLOUDNATIVE_PG_CLUSTER,
-                      needs=("postgres-operator", "data-secrets"), values=values)
+                      needs=("postgres-operator", "data-secrets"), values=values,
+                      creates=("postgresql.cnpg.io/Cluster",))

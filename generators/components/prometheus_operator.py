@@ -27,4 +27,4 @@ def values(spec: EnvironmentSpec) -> Doc:
 
 
 COMPONENT = Component(20, "prometheus-operator", "operator", MONITORING, KUBE_PROMETHEUS_STACK,
-                      needs=("prometheus-crds",), values=values)
+                      needs=("prometheus-crds",), values=values, creates=("monitoring.coreos.com/ServiceMonitor",))

@@ -35,4 +35,4 @@ SOURCE = GitSource(
 )
 
 COMPONENT = Component(25, "rabbitmq-operator", "operator", DATA, upstream=SOURCE, needs=("namespaces",),
-                      server_side_apply=True)
+                      server_side_apply=True, provides=("rabbitmq.com/RabbitmqCluster",))

@@ -27,4 +27,5 @@ def values(spec: EnvironmentSpec) -> Doc:
     }
 
 
-COMPONENT = Component(35, "redis", "instance", DATA, REDIS, needs=("redis-operator", "data-secrets"), values=values)
+COMPONENT = Component(35, "redis", "instance", DATA, REDIS, needs=("redis-operator", "data-secrets"), values=values,
+                      creates=("redis.redis.opstreelabs.in/Redis",))

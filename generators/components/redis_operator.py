@@ -14,4 +14,6 @@ def values(spec: EnvironmentSpec) -> Doc:
     return {"nodeSelector": node_selector(spec, "redis")}
 
 
-COMPONENT = Component(25, "redis-operator", "operator", DATA, REDIS_OPERATOR, needs=("namespaces",), values=values)
+COMPONENT = Component(25, "redis-operator", "operator", DATA, REDIS_OPERATOR, needs=("namespaces",), values=values,
+                      provides=tuple(f"redis.redis.opstreelabs.in/{kind}" for kind in (
+                          "Redis", "RedisCluster", "RedisReplication", "RedisSentinel")))
