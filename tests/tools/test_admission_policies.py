@@ -23,8 +23,8 @@ def built() -> dict[str, list[dict[str, Any]]]:
     parts = ("admission-policies", "apis", "workers")
     directories = [PROJECT_ROOT / "k8s/overlays" / env / part for env in ENVS for part in parts]
     output = manifests.build_all(directories)
-    return {env: [doc for part in parts for doc in manifests.documents(output[PROJECT_ROOT / "k8s/overlays" / env / part])]
-            for env in ENVS}
+    overlays = PROJECT_ROOT / "k8s/overlays"
+    return {env: [doc for part in parts for doc in manifests.documents(output[overlays / env / part])] for env in ENVS}
 
 
 def _policy_set(documents: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
