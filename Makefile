@@ -2,8 +2,8 @@
 # so the checkout's own code runs even where several checkouts share an installation).
 # Usage: make synth ENV=staging | make test | make lint | make bench   (ENV: dev, staging, prod, a,b or all)
 #
-# Every variable a user sets (ENV, A, B, FROM, TO, TAG, REF, CONFIRM, LOCK_ID, INVENTORY_ROOT) reaches the
-# CLI through the environment, quoted as one argument after `--`: whatever it contains is never run by the
+# Every variable a user sets (ENV, A, B, FROM, TO, TAG, REF, CONFIRM, LOCK_ID, PARAMETER, INVENTORY_ROOT) reaches
+# the CLI through the environment, quoted as one argument after `--`: whatever it contains is never run by the
 # shell nor read as an option; the CLI then refuses anything but a plain name (ENV, A, B, FROM, TO) or a
 # valid Git ref (TAG, REF). A `$` in them is refused before Make expands it (Make would run `$(shell ...)`).
 
@@ -17,14 +17,15 @@ TAG ?=
 REF ?=
 CONFIRM ?=
 LOCK_ID ?=
+PARAMETER ?=
 INVENTORY_ROOT ?= $(CURDIR)
-USER_VARIABLES := ENV A B FROM TO TAG REF CONFIRM LOCK_ID INVENTORY_ROOT
+USER_VARIABLES := ENV A B FROM TO TAG REF CONFIRM LOCK_ID PARAMETER INVENTORY_ROOT
 GIVEN_VARIABLES := $(foreach name,$(USER_VARIABLES),$(if $(filter command environment,$(firstword $(origin $(name)))),$(name)))
 UNSAFE_VARIABLES := $(strip $(foreach name,$(GIVEN_VARIABLES),$(if $(findstring $$,$(value $(name))),$(name))))
 ifneq ($(UNSAFE_VARIABLES),)
 $(error $(firstword $(UNSAFE_VARIABLES)) contains '$$', which Make would expand; allowed: plain names and Git refs)
 endif
-export ENV A B FROM TO TAG REF CONFIRM LOCK_ID INVENTORY_ROOT
+export ENV A B FROM TO TAG REF CONFIRM LOCK_ID PARAMETER INVENTORY_ROOT
 # TAG= given explicitly empty on the command line is refused by the CLI, not taken as "no tag".
 TAG_OPTION = $(if $(or $(TAG),$(findstring command line,$(origin TAG))),--tag "$$TAG")
 PYTHON_BOOT ?= python3
@@ -88,7 +89,7 @@ clean: ## Remove build output (keeps the virtualenv and caches)
 	rm -rf cdktf.out
 
 # --- deploying (honours AWS_* incl. AWS_ENDPOINT_URL; exit codes: see `sesacthon --help`) ---
-.PHONY: bootstrap deploy apply-terraform plan drift inventory destroy unlock
+.PHONY: bootstrap deploy apply-terraform plan drift inventory destroy unlock resync
 
 bootstrap: tools ## Create ENV's state bucket + lock table (the <env>-state stack, local state in .state/)
 	$(CLI) bootstrap -- "$$ENV"
@@ -113,6 +114,9 @@ destroy: tools ## Destroy ENV's platform stack (prod: CONFIRM=prod)
 
 unlock: tools ## Release a stale state lock: make unlock ENV=dev LOCK_ID=<id from the lock message>
 	$(CLI) unlock --lock-id "$$LOCK_ID" -- "$$ENV"
+
+resync: venv ## Refresh ENV's ExternalSecrets after an SSM parameter changed (force-sync): make resync ENV=dev [PARAMETER=data/redis-password]
+	$(CLI) resync $${PARAMETER:+--parameter "$$PARAMETER"} -- "$$ENV"
 
 # --- environment diff, promotion, pipeline files (release/, generators/) --------------------
 .PHONY: diff diff-changes promote pipelines

@@ -93,4 +93,24 @@ def unlock(env: str, lock_id: str) -> ExitCode:
     return commands.unlock(one(env), lock_id_argument(lock_id))
 
 
-COMMANDS = (bootstrap, deploy, plan, drift, inventory, destroy, unlock)
+@click.command()
+@click.argument("env", metavar="ENV")
+@click.option("--parameter", help="only the ExternalSecrets reading this parameter (e.g. data/redis-password)")
+@click.option("--context", help="kubectl context of ENV's cluster (default: the current context)")
+@click.option("--dry-run", is_flag=True, help="annotate the rendered documents offline (local mode)")
+@reported
+def resync(env: str, parameter: str | None, context: str | None, dry_run: bool) -> ExitCode:
+    """Refresh ENV's ExternalSecrets now (External Secrets' force-sync annotation) after a parameter changed."""
+    import time
+
+    from ops.secrets_resync import resync as run_resync
+
+    chosen, output = run_resync(one(env), str(int(time.time())), parameter, context, dry_run)
+    click.echo(output, nl=False)
+    where = "rendered documents (dry run)" if dry_run else "cluster"
+    click.echo(f"force-sync: {len(chosen)} ExternalSecret(s) of {env} annotated in the {where}: "
+               + ", ".join(f"{t.namespace}/{t.name}" for t in chosen), err=True)
+    return ExitCode.OK
+
+
+COMMANDS = (bootstrap, deploy, plan, drift, inventory, destroy, unlock, resync)

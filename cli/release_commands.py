@@ -80,6 +80,8 @@ def promote(source: str, target: str, tag: str | None, alertmanager_url: str | N
         source, target, tag, alertmanager_url=alertmanager_url, on_written=None if no_regenerate else regenerate,
     )
     click.echo(promotion.gate.describe() if promotion.gate else "")
+    for line in promotion.unresolved:
+        click.echo(f"no digest recorded for {line}", err=True)
     if not promotion.changed or before is None:
         click.echo(f"{promotion.target} is already at {promotion.tag}: nothing to do")
         return ExitCode.OK

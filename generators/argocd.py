@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generators.components import PLAN
+from generators.components import PLAN, for_environment
 from generators.waves import Component, Doc, Files
 from platform_spec import naming
 from platform_spec.labels import CLUSTER_NAME_LABEL, CLUSTER_SERVER_ANNOTATION, ENV_LABEL, LAYER_LABEL
@@ -37,16 +37,25 @@ CLUSTER_RESOURCES: tuple[tuple[str, str], ...] = (
     ("networking.k8s.io", "IngressClass"),
     ("elbv2.k8s.aws", "IngressClassParams"),
     ("external-secrets.io", "ClusterSecretStore"),
-    ("kyverno.io", "ClusterPolicy"),
+    ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+    ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
+    ("apiregistration.k8s.io", "APIService"),
 )
 """Cluster-scoped kinds an environment's project may manage (group, kind)."""
 
 
 # --- Applications ---------------------------------------------------------------------------
-def sync_policy(spec: EnvironmentSpec, server_side_apply: bool = False) -> Doc:
-    """Sync policy of the environment: automated (dev, staging with hooks) or manual (prod)."""
+def sync_policy(spec: EnvironmentSpec, server_side_apply: bool = False, root: bool = False) -> Doc:
+    """Sync policy of an Application.
+
+    Children (``root=False``) are always automated: they exist only once their root has synced them, and
+    the root's Application health check waits for each wave's children to be Healthy, which a child
+    without ``automated`` never becomes (it stays OutOfSync/Missing; argo-cd.readthedocs.io "Automated
+    Sync Policy", "Sync Phases and Waves"). The approval is the root's sync: with ``sync_mode: manual``
+    (prod) the root has no ``automated`` and nothing changes until someone syncs it.
+    """
     policy: Doc = {}
-    if spec.gitops.sync_mode in ("auto", "auto-with-hooks"):
+    if not root or spec.gitops.sync_mode in ("auto", "auto-with-hooks"):
         policy["automated"] = {"prune": True, "selfHeal": True}
     options = ["PrunePropagationPolicy=foreground"]
     if server_side_apply:
@@ -57,6 +66,10 @@ def sync_policy(spec: EnvironmentSpec, server_side_apply: bool = False) -> Doc:
 
 
 def _source(spec: EnvironmentSpec, component: Component) -> Doc:
+    if component.upstream is not None:
+        upstream = component.upstream
+        return {"repoURL": upstream.repo_url, "targetRevision": upstream.revision, "path": upstream.path,
+                "kustomize": upstream.kustomize}
     if component.chart is None:
         return {"repoURL": spec.gitops.repo_url, "targetRevision": spec.git.target_revision,
                 "path": component.path(spec.name)}
@@ -110,7 +123,7 @@ def root_application(spec: EnvironmentSpec) -> Doc:
             "source": {"repoURL": spec.gitops.repo_url, "targetRevision": spec.git.target_revision,
                        "path": f"argocd/apps/{spec.name}"},
             "destination": {"server": spec.gitops.cluster_server, "namespace": ARGOCD_NAMESPACE},
-            "syncPolicy": sync_policy(spec),
+            "syncPolicy": sync_policy(spec, root=True),
         },
     }
 
@@ -122,9 +135,11 @@ def _roles(spec: EnvironmentSpec) -> list[Doc]:
     def policies(role: str, actions: Iterable[str]) -> list[str]:
         return [f"p, proj:{project}:{role}, applications, {action}, {project}/*, allow" for action in actions]
 
+    root = f"p, proj:{project}:release, applications, update, {project}/{naming.root_application(spec)}, allow"
     roles = [
-        {"name": "release", "description": "Release pipeline: sync promoted revisions",
-         "policies": policies("release", ("get", "sync")), "groups": [f"{spec.project}:release-pipeline"]},
+        {"name": "release", "description": "Release pipeline: point the root at the promoted revision, sync, "
+                                           "ask the health gate",
+         "policies": [*policies("release", ("get", "sync")), root], "groups": [f"{spec.project}:release-pipeline"]},
         {"name": "operator", "description": f"Operators of {project} ({spec.operated_by})",
          "policies": policies("operator", ("get", "sync", "action/*")),
          "groups": [f"{spec.project}:{spec.operated_by}"]},
@@ -138,7 +153,8 @@ def _roles(spec: EnvironmentSpec) -> list[Doc]:
 
 def project(spec: EnvironmentSpec) -> Doc:
     """The environment's AppProject: sources, destinations, cluster kinds, roles, change window."""
-    repos = sorted({spec.gitops.repo_url} | {c.chart.repo_url for c in PLAN if c.chart is not None})
+    repos = sorted({spec.gitops.repo_url} | {c.chart.repo_url for c in PLAN if c.chart is not None}
+                   | {c.upstream.repo_url for c in PLAN if c.upstream is not None})
     namespaces = sorted({ns.name for ns in NAMESPACES} | {c.namespace for c in PLAN} | {ARGOCD_NAMESPACE})
     body: Doc = {
         "description": f"{spec.name}: {spec.purpose} (sync: {spec.gitops.sync_mode})",
@@ -195,7 +211,7 @@ def application_set(spec: EnvironmentSpec) -> Doc:
                     # the root's Applications live beside the managing Argo CD; they target the cluster
                     # named by the spec (gitops.cluster_server) themselves
                     "destination": {"server": LOCAL_SERVER, "namespace": ARGOCD_NAMESPACE},
-                    "syncPolicy": sync_policy(spec),
+                    "syncPolicy": sync_policy(spec, root=True),
                 },
             },
         },
@@ -205,7 +221,7 @@ def application_set(spec: EnvironmentSpec) -> Doc:
 # --- files ----------------------------------------------------------------------------------
 def environment_files(spec: EnvironmentSpec) -> Files:
     """``argocd/apps/<env>/*.yaml`` and ``argocd/projects/<env>-project.yaml``."""
-    files = {f"argocd/apps/{spec.name}/{c.file_name()}": dump(application(spec, c)) for c in PLAN}
+    files = {f"argocd/apps/{spec.name}/{c.file_name()}": dump(application(spec, c)) for c in for_environment(spec)}
     files[f"argocd/projects/{spec.name}-project.yaml"] = dump(project(spec))
     return files
 

@@ -220,7 +220,12 @@ def deploy_workflow(spec: EnvironmentSpec) -> dict[str, Any]:
             *_setup_steps(),
             *gate,
             _argocd_install_step(),
+            # the root was applied once by hand; point it at the promoted revision (the release role may
+            # update this root only), then sync it: in prod that sync is the approval, the children follow
+            {"name": f"Point {app} at {spec.git.target_revision}",
+             "run": f"argocd app set {app} --revision {spec.git.target_revision}"},
             {"name": f"Sync {app}", "run": f"argocd app sync {app} --prune --timeout 600"},
+            # bounded: the root is Healthy once every wave's children are (argocd-cm Application health check)
             {"name": f"Wait until {app} is healthy", "run": f"argocd app wait {app} --health --sync --timeout 900"},
         ],
     }
@@ -319,11 +324,13 @@ def promotion_pr_workflow(source: EnvironmentSpec, target: EnvironmentSpec) -> d
                 "if": "github.event.workflow_run.conclusion == 'success'",
                 "runs-on": RUNNER,
                 "timeout-minutes": 30,
+                # the source environment's Argo CD: the promotion asks its in-cluster health gate through it
+                "environment": source.name,
                 "steps": [
                     *_setup_steps(fetch_depth=0),
                     {"name": "Fetch tags", "run": "git fetch --tags --force"},
-                    {"name": "Promote and open the pull request", "env": {"GH_TOKEN": "${{ github.token }}"},
-                     "run": script},
+                    {"name": "Promote and open the pull request",
+                     "env": {"GH_TOKEN": "${{ github.token }}", **_argocd_env()}, "run": script},
                 ],
             }
         },

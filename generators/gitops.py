@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generators import argocd
-from generators.components import PLAN, generated
+from generators.components import PLAN, generated, generated_for
 from generators.components.workloads import workloads_union
 from generators.kustomize import kustomization
 from generators.waves import Files, plan_problems
@@ -42,7 +42,7 @@ def base_files(specs: Iterable[EnvironmentSpec]) -> Files:
 def overlay_files(spec: EnvironmentSpec) -> Files:
     """``k8s/overlays/<env>/...``: one directory per generated component, plus the aggregate."""
     files: Files = {}
-    components = generated()
+    components = generated_for(spec)
     for component in components:
         assert component.overlay is not None
         files.update(component.overlay(spec))

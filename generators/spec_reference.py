@@ -41,6 +41,9 @@ def _type_name(annotation: Any) -> str:
         return " \\| ".join(f"`{value}`" for value in get_args(annotation))
     if origin in (list,):
         return f"list of {_type_name(get_args(annotation)[0])}"
+    if origin in (dict,):
+        key, value = get_args(annotation)
+        return f"map of {_type_name(key)} to {_type_name(value)}"
     if origin is not None and get_args(annotation):
         return " or ".join(_type_name(argument) for argument in get_args(annotation))
     if annotation is type(None):

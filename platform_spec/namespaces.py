@@ -4,6 +4,10 @@ namespace, NetworkPolicy, Argo CD project and admission-policy renderers)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+PodSecurityLevel = Literal["privileged", "baseline", "restricted"]
+"""Pod Security Standards level (kubernetes.io/docs/concepts/security/pod-security-standards/)."""
 
 APPS = "apps"
 """API services and workers."""
@@ -27,15 +31,23 @@ class Namespace:
     """Admission-webhook ports the API server calls."""
     same_namespace: bool = True
     """Pods of the namespace may talk to each other."""
+    pod_security: PodSecurityLevel = "restricted"
+    """The strictest Pod Security level every pod of the namespace meets (enforced where the environment enforces)."""
 
+
+EXTERNAL_SECRETS = "external-secrets"
+"""External Secrets Operator (reads the environment's SSM parameters)."""
 
 NAMESPACES: tuple[Namespace, ...] = (
-    Namespace("external-secrets", "External Secrets Operator", kube_api_egress=True, webhook_ports=(10250,)),
-    Namespace("kyverno", "Kyverno admission controller", kube_api_egress=True, webhook_ports=(9443,)),
+    # external-secrets chart 2.9.0 values: runAsNonRoot, seccompProfile RuntimeDefault, capabilities drop ALL
+    Namespace(EXTERNAL_SECRETS, "External Secrets Operator", kube_api_egress=True, webhook_ports=(10250,)),
+    # prometheus-node-exporter runs with hostNetwork, hostPID and hostPath mounts: privileged only
     Namespace(MONITORING, "Prometheus operator, Prometheus, Alertmanager, Grafana", kube_api_egress=True,
-              webhook_ports=(10250,)),
-    Namespace(DATA, "Postgres, Redis, RabbitMQ and their operators", kube_api_egress=True, webhook_ports=(9443,)),
-    Namespace("ops", "GitOps and operations tools (Argo Workflows)", kube_api_egress=True),
+              webhook_ports=(10250,), pod_security="privileged"),
+    # the redis-operator's Redis pods set no seccompProfile (chart redis 0.16.9 values): baseline
+    Namespace(DATA, "Postgres, Redis, RabbitMQ and their operators", kube_api_egress=True, webhook_ports=(9443,),
+              pod_security="baseline"),
+    Namespace("ops", "GitOps and operations tools (Argo Workflows)", kube_api_egress=True, pod_security="baseline"),
     Namespace(APPS, "API services and workers", same_namespace=False),
 )
 """Namespaces created at wave -1; every one gets a default-deny policy."""

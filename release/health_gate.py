@@ -1,32 +1,45 @@
-"""Promotion health gate: are the environment's Alertmanager alerts clean?
+"""Promotion health gate: are the source environment's Alertmanager alerts clean?
 
-Reads the Alertmanager API v2 (``GET <url>/api/v2/alerts?active=true&silenced=false&inhibited=false``)
-and blocks when any active, non-silenced, non-inhibited alert has a severity at or above the
-environment's ``gitops.alert_severity`` (info < warning < critical). Anything that prevents an
-answer (unreachable, timeout, non-200, invalid JSON) blocks too: the gate never passes blind.
+Two documented paths to the same check (``plumbing.alert_check``):
+
+* **in-cluster** (the pipeline's path): Alertmanager is a cluster-internal Service, so the gate runs
+  inside the cluster as the PostSync hook Job of the ``<env>-health-gate`` Argo CD Application
+  (``generators/components/health_gate.py``). The promotion triggers a sync of that Application through
+  the Argo CD API the release pipeline already uses (``ARGOCD_SERVER`` + ``ARGOCD_AUTH_TOKEN``, the
+  release role's ``get``/``sync`` on the project) and reads the sync's result: ``Succeeded`` is clean,
+  ``Failed``/``Error`` is blocked (the Job exits 1 on a blocking alert or an unanswered query).
+  API: ``POST /api/v1/applications/{name}/sync``, ``GET /api/v1/applications/{name}``
+  (``status.operationState``: phase, message, syncResult.resources[].hookPhase/message).
+* **direct**: ``ALERTMANAGER_URL``/``--alertmanager-url`` (e.g. a ``kubectl port-forward``) asks
+  Alertmanager's API v2 from here.
+
+Anything that prevents an answer blocks: the gate never passes blind.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
+from platform_spec import naming
 from platform_spec.model import EnvironmentSpec
 from platform_spec.rules.urls import url_problem
+from plumbing import alert_check
+from plumbing.alert_check import blocking_alerts, severity_rank
 
-SEVERITY_RANK = {"none": -1, "info": 0, "warning": 1, "critical": 2}
-"""Known severities, lowest first (`none` is kube-prometheus-stack's Watchdog); an alert with an
-unknown or missing severity counts as critical (fail closed)."""
+__all__ = ["GateResult", "blocking_alerts", "check", "gate_application", "severity_rank"]
 
 URL_OVERRIDE_VARIABLE = "ALERTMANAGER_URL"
-QUERY = "active=true&silenced=false&inhibited=false"
-MAX_ANSWER_BYTES = 16 * 1024 * 1024
-"""Largest alerts answer read (thousands of alerts fit); a larger one blocks."""
+ARGOCD_SERVER_VARIABLE = "ARGOCD_SERVER"
+ARGOCD_TOKEN_VARIABLE = "ARGOCD_AUTH_TOKEN"
+GATE_COMPONENT = "health-gate"
+TERMINAL_PHASES = ("Succeeded", "Failed", "Error")
 
 
 @dataclass(frozen=True)
@@ -48,67 +61,82 @@ class GateResult:
         return "\n".join(lines)
 
 
-def alerts_url(spec: EnvironmentSpec, override: str | None = None) -> str | None:
-    """The Alertmanager base URL: ``override``, else ``$ALERTMANAGER_URL``, else the spec's."""
-    return override or os.environ.get(URL_OVERRIDE_VARIABLE) or spec.gitops.alertmanager_url
+def gate_application(spec: EnvironmentSpec) -> str:
+    """Name of the environment's health-gate Application."""
+    return naming.application(spec, GATE_COMPONENT)
 
 
-def severity_rank(value: Any) -> int:
-    """Rank of a severity label; unknown or missing severities rank as the highest (fail closed)."""
-    highest = max(SEVERITY_RANK.values())
-    return SEVERITY_RANK.get(str(value).lower(), highest) if value else highest
+def check(spec: EnvironmentSpec, url: str | None = None, timeout: float = 5.0, wait: float = 300.0) -> GateResult:
+    """Ask the gate: directly when a URL is given (argument or ``ALERTMANAGER_URL``), else in-cluster through
+    Argo CD (``ARGOCD_SERVER``, ``ARGOCD_AUTH_TOKEN``); never raises for network or data errors."""
+    direct = url or os.environ.get(URL_OVERRIDE_VARIABLE)
+    if direct:
+        return _direct(spec, direct, timeout)
+    server, token = os.environ.get(ARGOCD_SERVER_VARIABLE), os.environ.get(ARGOCD_TOKEN_VARIABLE)
+    if server and token:
+        return _through_argocd(spec, server, token, timeout, wait)
+    return GateResult(spec.name, "-", False, [
+        f"cannot ask the health gate of {spec.name}: set {ARGOCD_SERVER_VARIABLE} and {ARGOCD_TOKEN_VARIABLE} "
+        f"(the gate runs in-cluster as {gate_application(spec)}), or port-forward Alertmanager and set "
+        f"{URL_OVERRIDE_VARIABLE}",
+    ])
 
 
-def blocking_alerts(alerts: Any, threshold: str) -> list[str]:
-    """Descriptions of the alerts that block promotion (sorted); raises ValueError on a malformed body."""
-    if not isinstance(alerts, list):
-        raise ValueError(f"expected a JSON list of alerts (GettableAlerts), got {type(alerts).__name__}")
-    minimum = SEVERITY_RANK[threshold]
-    found = []
-    for alert in alerts:
-        if not isinstance(alert, dict):
-            raise ValueError(f"expected each alert to be an object, got {type(alert).__name__}")
-        status = alert.get("status") or {}
-        if status.get("state", "active") != "active":
-            continue
-        if status.get("silencedBy") or status.get("inhibitedBy"):
-            continue
-        labels = alert.get("labels") or {}
-        severity = labels.get("severity")
-        if severity_rank(severity) < minimum:
-            continue
-        where = ", ".join(f"{key}={labels[key]}" for key in sorted(labels) if key not in ("alertname", "severity"))
-        detail = f"severity={severity or 'missing'}" + (f"; {where}" if where else "")
-        found.append(f"{labels.get('alertname', '<unnamed>')} ({detail})")
-    return sorted(found)
-
-
-def check(spec: EnvironmentSpec, url: str | None = None, timeout: float = 5.0) -> GateResult:
-    """Query the environment's Alertmanager and decide; never raises for network or data errors."""
-    base = alerts_url(spec, url)
-    threshold = spec.gitops.alert_severity
-    if not base:
-        return GateResult(spec.name, "-", False, [f"{spec.name}: gitops.alertmanager_url is not set in the spec"])
-    endpoint = f"{base.rstrip('/')}/api/v2/alerts?{QUERY}"
+def _direct(spec: EnvironmentSpec, base: str, timeout: float) -> GateResult:
     problem = url_problem(base, ("http", "https"))  # the same rule as the spec's (no file://, no credentials)
     if problem:
         return GateResult(spec.name, base, False, [f"Alertmanager URL {base!r} {problem}"])
+    reasons, blocking = alert_check.query(base, spec.gitops.alert_severity, timeout)
+    return GateResult(spec.name, alert_check.endpoint(base), not reasons, reasons, blocking)
+
+
+# --- in-cluster, through Argo CD ------------------------------------------------------------------
+def _api(server: str) -> str:
+    return server if "://" in server else f"https://{server}"
+
+
+def _call(method: str, url: str, token: str, timeout: float, body: Any = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Authorization": f"Bearer {token}", "Accept": "application/json", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read() or b"null")
+
+
+def _operation(application: Any) -> dict[str, Any]:
+    status = application.get("status") if isinstance(application, dict) else None
+    state = (status or {}).get("operationState")
+    return state if isinstance(state, dict) else {}
+
+
+def _through_argocd(spec: EnvironmentSpec, server: str, token: str, timeout: float, wait: float) -> GateResult:
+    app = gate_application(spec)
+    base = f"{_api(server).rstrip('/')}/api/v1/applications/{urllib.parse.quote(app)}"
+    where = f"{base} (in-cluster Job asking {spec.gitops.alertmanager_url})"
     try:
-        request = urllib.request.Request(endpoint, headers={"Accept": "application/json"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read(MAX_ANSWER_BYTES + 1)
-        if len(body) > MAX_ANSWER_BYTES:
-            return GateResult(spec.name, endpoint, False, [f"answer larger than {MAX_ANSWER_BYTES:,} bytes"])
+        previous = _operation(_call("GET", base, token, timeout)).get("startedAt")
+        _call("POST", f"{base}/sync", token, timeout, {"prune": False})
+        deadline = time.monotonic() + wait
+        state: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            state = _operation(_call("GET", base, token, timeout))
+            if state.get("startedAt") != previous and state.get("phase") in TERMINAL_PHASES:
+                break
+            time.sleep(min(2.0, max(0.05, wait / 50)))
+        else:
+            return GateResult(spec.name, where, False, [f"{app}: no finished sync within {wait:.0f} s"])
     except urllib.error.HTTPError as error:
-        return GateResult(spec.name, endpoint, False, [f"Alertmanager answered HTTP {error.code} {error.reason}"])
+        return GateResult(spec.name, where, False, [f"Argo CD answered HTTP {error.code} {error.reason} for {app}"])
     except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        return GateResult(spec.name, endpoint, False, [f"Alertmanager unreachable: {reason}"])
-    try:
-        blocking = blocking_alerts(json.loads(body), threshold)
-    except (ValueError, UnicodeDecodeError) as error:
-        return GateResult(spec.name, endpoint, False, [f"Alertmanager sent an invalid answer: {error}"])
-    if blocking:
-        reasons = [f"{len(blocking)} active alert(s) at or above '{threshold}': {', '.join(blocking)}"]
-        return GateResult(spec.name, endpoint, False, reasons, blocking)
-    return GateResult(spec.name, endpoint, True)
+        return GateResult(spec.name, where, False, [f"Argo CD unreachable: {getattr(error, 'reason', error)}"])
+    except ValueError as error:
+        return GateResult(spec.name, where, False, [f"Argo CD sent an invalid answer: {error}"])
+    if state.get("phase") == "Succeeded":
+        return GateResult(spec.name, where, True)
+    reasons = [f"{app} sync {state.get('phase')}: {state.get('message', 'no message')}"]
+    for resource in (state.get("syncResult") or {}).get("resources") or []:
+        if resource.get("hookType") and resource.get("hookPhase") != "Succeeded":
+            reasons.append(f"{resource.get('kind')}/{resource.get('name')} ({resource.get('hookType')}): "
+                           f"{resource.get('message', resource.get('hookPhase'))}")
+    reasons.append(f"the blocking alerts are in the Job's log: argocd app logs {app} --kind Job")
+    return GateResult(spec.name, where, False, reasons)

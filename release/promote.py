@@ -7,7 +7,11 @@ every comment and the formatting, after four checks that each refuse with the re
 1. order — ``FROM.promotes_to`` must be ``TO`` (the chain comes from the specs, e.g. dev → staging → prod);
 2. tag — the tag must exist in Git (``git rev-parse -q --verify refs/tags/<TAG>``);
 3. health — the FROM environment's Alertmanager must be clean (see ``release.health_gate``);
-4. validity — the edited spec set must load (checked on a temporary copy of ``environments/``).
+4. digests — each workload's image at the tag is resolved to a digest through the registry
+   (``release.image_digests``) and recorded next to the tag (``gitops.image_digests``); a production target
+   needs every digest (its admission policy admits images by digest only), and a digest the promotion
+   cannot renew is never left pinning the previous image (refused);
+5. validity — the edited spec set must load (checked on a temporary copy of ``environments/``).
 
 Only then is the file replaced (atomically); a refusal leaves every file byte-for-byte unchanged.
 """
@@ -27,7 +31,7 @@ from platform_spec import chain
 from platform_spec.loader import SpecError, environments_dir, load_all
 from platform_spec.model import EnvironmentSpec
 from plumbing.paths import PROJECT_ROOT
-from release import diff, health_gate, spec_edit
+from release import diff, health_gate, image_digests, spec_edit
 from release.diff import DiffReport
 
 
@@ -51,6 +55,8 @@ class Promotion:
     changed: bool
     edits: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     gate: health_gate.GateResult | None = None
+    unresolved: list[str] = field(default_factory=list)
+    """Why a digest could not be recorded (one line per workload)."""
 
 
 # --- checks ------------------------------------------------------------------------------------
@@ -87,13 +93,35 @@ def check_tag(tag: str, repo: Path) -> None:
 # --- the promotion -----------------------------------------------------------------------------
 
 
-def planned_updates(source: EnvironmentSpec, target: EnvironmentSpec, tag: str) -> dict[tuple[str, ...], str]:
-    """The fields of the target spec a promotion sets."""
+def planned_updates(source: EnvironmentSpec, target: EnvironmentSpec, tag: str,
+                    digests: dict[str, str] | None = None) -> dict[tuple[str, ...], str]:
+    """The fields of the target spec a promotion sets (the resolved digests next to the tag)."""
     updates = {("git", "release_tag"): tag, ("gitops", "image_tag"): tag}
     tracks_tag = target.git.release_tag is not None and target.git.target_revision == target.git.release_tag
     if tracks_tag:
         updates[("git", "target_revision")] = tag
+    for workload, digest in sorted((digests or {}).items()):
+        updates[("gitops", "image_digests", workload)] = digest
     return updates
+
+
+def resolve_digests(target: EnvironmentSpec, tag: str, timeout: float) -> tuple[dict[str, str], list[str]]:
+    """Digest of every workload image of ``target`` at ``tag``; refuses where a digest is required or stale."""
+    digests: dict[str, str] = {}
+    unresolved: list[str] = []
+    for workload in target.workloads:
+        digest, reason = image_digests.resolve(workload.image, tag, timeout)
+        if digest:
+            digests[workload.name] = digest
+        else:
+            unresolved.append(f"{workload.name}: {reason}")
+    if unresolved and target.tier == "production":
+        raise PromotionRefused("digest",
+                               f"{target.name} deploys images by digest; unresolved: " + "; ".join(unresolved))
+    stale = [line for line in unresolved if line.split(":", 1)[0] in target.gitops.image_digests]
+    if stale:
+        raise PromotionRefused("digest", "a recorded digest would keep pinning the previous image: " + "; ".join(stale))
+    return digests, unresolved
 
 
 def promote(
@@ -125,17 +153,18 @@ def promote(
     if not gate.ok:
         raise PromotionRefused("health", gate.describe())
 
+    digests, unresolved = resolve_digests(to_spec, tag, timeout)
     path = directory / f"{target}.yaml"
     with path.open(encoding="utf-8", newline="") as stream:  # keep CRLF line endings as they are
         original = stream.read()
-    updates = planned_updates(from_spec, to_spec, tag)
+    updates = planned_updates(from_spec, to_spec, tag, digests)
     try:
-        edited = spec_edit.set_values(original, updates)
+        edited = spec_edit.set_values(original, updates, after={("gitops", "image_digests"): "image_tag"})
     except ValueError as error:
         raise PromotionRefused("spec", f"{path.name}: {error}") from None
     _validate_copy(directory, path.name, edited)
     before = {".".join(key): _get(to_spec, key) for key in updates}
-    promotion = Promotion(source, target, tag, path, edited != original, gate=gate)
+    promotion = Promotion(source, target, tag, path, edited != original, gate=gate, unresolved=unresolved)
     promotion.edits = {key: (before[key], value) for key, value in ((".".join(k), v) for k, v in updates.items())
                        if before[key] != value}
     if not promotion.changed:
@@ -149,7 +178,7 @@ def promote(
 def _get(spec: EnvironmentSpec, path: tuple[str, ...]) -> Any:
     value: Any = spec
     for part in path:
-        value = getattr(value, part)
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part)
     return value
 
 

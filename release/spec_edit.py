@@ -37,15 +37,43 @@ def find(node: yaml.Node, path: tuple[str, ...]) -> tuple[yaml.MappingNode, yaml
     raise ValueError("empty path")
 
 
-def set_values(text: str, updates: dict[tuple[str, ...], str]) -> str:
+def _missing_mappings(text: str, updates: dict[tuple[str, ...], str], after: dict[tuple[str, ...], str],
+                      newline: str) -> tuple[str, dict[tuple[str, ...], str]]:
+    """Add each missing parent mapping of an update's key as a new block mapping holding its updates (after the
+    sibling ``after[parent]`` names, else after the last entry); returns the text and the updates left."""
+    pending = dict(updates)
+    for parent in sorted({path[:-1] for path in updates if len(path) >= 3}):
+        mapping, node = find(yaml.compose(text), parent)
+        if node is not None or mapping.flow_style:
+            continue
+        sibling = after.get(parent)
+        last_key, last_value = next(((k, v) for k, v in mapping.value if k.value == sibling), mapping.value[-1])
+        indent = " " * last_key.start_mark.column
+        value_end = last_value.end_mark.index
+        end = text.index(newline, value_end) if newline in text[value_end:] else len(text)
+        if last_value.end_mark.column == 0:
+            end = value_end - len(newline)
+        children = [(path[-1], value) for path, value in updates.items() if path[:-1] == parent]
+        block = f"{newline}{indent}{parent[-1]}:" + "".join(
+            f"{newline}{indent}  {key}: {scalar(value)}" for key, value in children)
+        text = text[:end] + block + text[end:]
+        for key, _ in children:
+            del pending[(*parent, key)]
+    return text, pending
+
+
+def set_values(text: str, updates: dict[tuple[str, ...], str],
+               after: dict[tuple[str, ...], str] | None = None) -> str:
     """Set string values in a YAML document by editing only their characters; comments and layout stay.
 
     A missing key is added to its block mapping, on a new line after the mapping's last entry.
     The result is checked: it must parse to the original data with exactly these updates.
     """
     newline = "\r\n" if "\r\n" in text else "\n"
+    original = text
+    text, pending = _missing_mappings(text, updates, after or {}, newline)
     edits: list[tuple[int, int, str]] = []
-    for path, value in updates.items():
+    for path, value in pending.items():
         mapping, node = find(yaml.compose(text), path)
         if node is not None:
             if not isinstance(node, yaml.ScalarNode):
@@ -57,19 +85,19 @@ def set_values(text: str, updates: dict[tuple[str, ...], str]) -> str:
         else:
             last_key, last_value = mapping.value[-1]
             indent = " " * last_key.start_mark.column
-            after = last_value.end_mark.index
-            end = text.index(newline, after) if newline in text[after:] else len(text)
+            value_end = last_value.end_mark.index
+            end = text.index(newline, value_end) if newline in text[value_end:] else len(text)
             if last_value.end_mark.column == 0:  # block value ending at the start of the next line
-                end = after - len(newline)
+                end = value_end - len(newline)
             edits.append((end, end, f"{newline}{indent}{path[-1]}: {scalar(value)}"))
     result = text
     for start, end, replacement in sorted(edits, reverse=True):
         result = result[:start] + replacement + result[end:]
-    expected = yaml.safe_load(text)
+    expected = yaml.safe_load(original)
     for path, value in updates.items():
         target = expected
         for key in path[:-1]:
-            target = target[key]
+            target = target.setdefault(key, {})
         target[path[-1]] = value
     if yaml.safe_load(result) != expected:
         raise ValueError("internal error: the edit changed more than the promoted fields")

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,18 @@ from platform_spec.model import EnvironmentSpec
 from plumbing.paths import PROJECT_ROOT
 
 ENVIRONMENTS = PROJECT_ROOT / "environments"
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every registry request goes to a closed loopback port unless a test starts the registry stub, and no
+    test inherits the caller's Argo CD or Alertmanager: nothing leaves 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("SESACTHON_REGISTRY_URL", f"http://127.0.0.1:{port}")
+    for variable in ("ARGOCD_SERVER", "ARGOCD_AUTH_TOKEN", "ALERTMANAGER_URL"):
+        monkeypatch.delenv(variable, raising=False)
 
 
 @pytest.fixture(scope="session")

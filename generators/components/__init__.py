@@ -1,13 +1,15 @@
-"""The sync-wave plan: one module per component (wave, needs, base/overlay or chart/values).
+"""The sync-wave plan: one module per component (wave, needs, base/overlay, chart/values or upstream path).
 
 Companion facts: -1 namespaces/CRDs … 10 operators … 35 data instances … 60 applications, 70 ingress.
-Three waves were shifted so each instance follows its operator: the ClusterSecretStore and the
-policies at 12, the data ExternalSecrets at 30.
+Waves shifted so each instance follows its operator: the ClusterSecretStore at 12, the data
+ExternalSecrets at 30; the admission policies sit with the network at 5 (native, nothing to install);
+the health gate comes last (80) and only where the environment promotes to another one.
 """
 
 from __future__ import annotations
 
 from generators.components import (
+    admission_policies,
     argo_workflows,
     argocd_config,
     aws_load_balancer_controller,
@@ -17,10 +19,9 @@ from generators.components import (
     ebs_csi_driver,
     exporters,
     external_secrets,
+    health_gate,
     ingress,
-    ingress_values,
-    kyverno,
-    kyverno_policies,
+    metrics_server,
     monitoring,
     namespaces,
     network_policies,
@@ -29,11 +30,13 @@ from generators.components import (
     prometheus_crds,
     prometheus_operator,
     rabbitmq,
+    rabbitmq_operator,
     redis,
     redis_operator,
     workloads,
 )
 from generators.waves import Component
+from platform_spec.model import EnvironmentSpec
 
 PLAN: tuple[Component, ...] = (
     namespaces.COMPONENT,
@@ -42,15 +45,15 @@ PLAN: tuple[Component, ...] = (
     cluster_config.COMPONENT,
     ebs_csi_driver.COMPONENT,
     network_policies.COMPONENT,
+    admission_policies.COMPONENT,
     external_secrets.COMPONENT,
-    kyverno.COMPONENT,
+    metrics_server.COMPONENT,
     cluster_secret_store.COMPONENT,
-    kyverno_policies.COMPONENT,
     aws_load_balancer_controller.COMPONENT,
-    ingress_values.COMPONENT,
     prometheus_operator.COMPONENT,
     postgres_operator.COMPONENT,
     redis_operator.COMPONENT,
+    rabbitmq_operator.COMPONENT,
     monitoring.COMPONENT,
     data_secrets.COMPONENT,
     postgresql.COMPONENT,
@@ -61,6 +64,7 @@ PLAN: tuple[Component, ...] = (
     workloads.APIS,
     workloads.WORKERS,
     ingress.COMPONENT,
+    health_gate.COMPONENT,
 )
 """Every Application of an environment, in wave order (ties in this order)."""
 
@@ -71,5 +75,15 @@ def by_name() -> dict[str, Component]:
 
 
 def generated() -> list[Component]:
-    """Components whose manifests this project generates (one overlay directory each)."""
+    """Components whose manifests this project generates (one base directory each)."""
     return [component for component in PLAN if component.generated]
+
+
+def for_environment(spec: EnvironmentSpec) -> list[Component]:
+    """The components ``spec``'s environment has, in wave order."""
+    return [component for component in PLAN if component.enabled_in(spec)]
+
+
+def generated_for(spec: EnvironmentSpec) -> list[Component]:
+    """Generated components of ``spec``'s environment (one overlay directory each)."""
+    return [component for component in for_environment(spec) if component.generated]

@@ -1,4 +1,8 @@
-"""Wave 50: Argo Workflows (operations tooling)."""
+"""Wave 50: Argo Workflows (operations tooling).
+
+Pin: chart ``argo-workflows`` 1.0.18 (app v4.0.6), checked in argoproj/argo-helm (tag argo-workflows-1.0.18,
+master af0a9310, 2026-07-02); ``controller.nodeSelector`` is in that chart's values.yaml.
+"""
 
 from __future__ import annotations
 
@@ -13,5 +17,5 @@ def values(spec: EnvironmentSpec) -> Doc:
 
 
 COMPONENT = Component(50, "argo-workflows", "tools", "ops",
-                      Chart("https://argoproj.github.io/argo-helm", "argo-workflows", "0.45.4"),
+                      Chart("https://argoproj.github.io/argo-helm", "argo-workflows", "1.0.18"),
                       needs=("postgresql",), values=values)

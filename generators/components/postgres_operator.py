@@ -1,10 +1,10 @@
-"""Wave 25: the CloudNativePG operator."""
+"""Wave 25: the CloudNativePG operator (pin: see ``charts``)."""
 
 from __future__ import annotations
 
-from generators.components.charts import CLOUDNATIVE_PG
+from generators.components.charts import CLOUDNATIVE_PG_OPERATOR
 from generators.placement import node_selector
-from generators.waves import Chart, Component, Doc
+from generators.waves import Component, Doc
 from platform_spec.model import EnvironmentSpec
 from platform_spec.namespaces import DATA
 
@@ -14,5 +14,7 @@ def values(spec: EnvironmentSpec) -> Doc:
     return {"nodeSelector": node_selector(spec, "postgresql")}
 
 
-COMPONENT = Component(25, "postgres-operator", "operator", DATA, Chart(CLOUDNATIVE_PG, "cloudnative-pg", "0.23.0"),
-                      needs=("namespaces",), server_side_apply=True, values=values)
+COMPONENT = Component(25, "postgres-operator", "operator", DATA, CLOUDNATIVE_PG_OPERATOR,
+                      needs=("namespaces",), server_side_apply=True, values=values,
+                      provides=tuple(f"postgresql.cnpg.io/{kind}" for kind in (
+                          "Backup", "Cluster", "Database", "Pooler", "Publication", "ScheduledBackup", "Subscription")))

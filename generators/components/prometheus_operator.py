@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from generators.components.charts import PROMETHEUS_COMMUNITY
+from generators.components.charts import KUBE_PROMETHEUS_STACK
 from generators.placement import node_selector
-from generators.waves import Chart, Component, Doc
+from generators.waves import Component, Doc
 from platform_spec.model import EnvironmentSpec
 from platform_spec.namespaces import MONITORING
-
-KUBE_PROMETHEUS_STACK = Chart(PROMETHEUS_COMMUNITY, "kube-prometheus-stack", "67.9.0")
-"""One chart for the operator (wave 20) and the monitoring instances (wave 30)."""
 
 
 def values(spec: EnvironmentSpec) -> Doc:
@@ -19,6 +16,7 @@ def values(spec: EnvironmentSpec) -> Doc:
         "fullnameOverride": "prometheus-operator",
         "crds": disabled,
         "defaultRules": {"create": False},
+        "kubernetesServiceMonitors": {"enabled": False},  # the monitoring release (wave 30) owns them
         "alertmanager": disabled,
         "grafana": disabled,
         "prometheus": disabled,
@@ -29,4 +27,4 @@ def values(spec: EnvironmentSpec) -> Doc:
 
 
 COMPONENT = Component(20, "prometheus-operator", "operator", MONITORING, KUBE_PROMETHEUS_STACK,
-                      needs=("prometheus-crds",), values=values)
+                      needs=("prometheus-crds",), values=values, creates=("monitoring.coreos.com/ServiceMonitor",))

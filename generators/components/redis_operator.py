@@ -1,10 +1,10 @@
-"""Wave 25: the Redis operator (OT-Container-Kit)."""
+"""Wave 25: the Redis operator (OT-Container-Kit; pin: see ``charts``)."""
 
 from __future__ import annotations
 
-from generators.components.charts import OT_CONTAINER_KIT
+from generators.components.charts import REDIS_OPERATOR
 from generators.placement import node_selector
-from generators.waves import Chart, Component, Doc
+from generators.waves import Component, Doc
 from platform_spec.model import EnvironmentSpec
 from platform_spec.namespaces import DATA
 
@@ -14,5 +14,6 @@ def values(spec: EnvironmentSpec) -> Doc:
     return {"nodeSelector": node_selector(spec, "redis")}
 
 
-COMPONENT = Component(25, "redis-operator", "operator", DATA, Chart(OT_CONTAINER_KIT, "redis-operator", "0.19.1"),
-                      needs=("namespaces",), values=values)
+COMPONENT = Component(25, "redis-operator", "operator", DATA, REDIS_OPERATOR, needs=("namespaces",), values=values,
+                      provides=tuple(f"redis.redis.opstreelabs.in/{kind}" for kind in (
+                          "Redis", "RedisCluster", "RedisReplication", "RedisSentinel")))

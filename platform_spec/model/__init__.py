@@ -12,6 +12,8 @@ from platform_spec.model.cluster import Autoscaling, Cluster, NodeGroup, NodeRol
 from platform_spec.model.environment import EnvironmentSpec, GitRefs
 from platform_spec.model.gitops import (
     ChangeWindow,
+    DataStore,
+    Egress,
     GitOps,
     PolicyAction,
     Resources,
@@ -21,7 +23,8 @@ from platform_spec.model.gitops import (
 )
 
 __all__ = [
-    "Access", "Autoscaling", "AwsTarget", "ChangeWindow", "Cluster", "Dns", "EnvironmentSpec", "GitOps",
+    "Access", "Autoscaling", "AwsTarget", "ChangeWindow", "Cluster", "DataStore", "Dns", "Egress", "EnvironmentSpec",
+    "GitOps",
     "GitRefs", "NatMode", "Network", "NodeGroup", "NodeRole", "PolicyAction", "ReleasePipeline", "Resources",
     "Severity", "SpecModel", "SyncMode", "Workload", "Zone",
 ]

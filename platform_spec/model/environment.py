@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -75,7 +76,35 @@ class EnvironmentSpec(SpecModel):
                     f"workloads.{index}.node_group: '{workload.node_group}' is not a node group "
                     f"(allowed: {', '.join(sorted(groups))})"
                 )
+        link_local = ipaddress.IPv4Network("169.254.0.0/16")
+        for index, workload in enumerate(self.workloads):
+            for rule_index, rule in enumerate(workload.egress):
+                for cidr in rule.cidrs:
+                    for forbidden in (self.network.vpc_cidr, link_local):
+                        if cidr.overlaps(forbidden) and not forbidden.subnet_of(cidr):
+                            raise ValueError(
+                                f"workloads.{index}.egress.{rule_index}.cidrs: {cidr} overlaps {forbidden} "
+                                "(egress is for destinations outside the VPC; the VPC and link-local ranges are "
+                                "excluded from any range containing them, never allowed on their own)"
+                            )
+        names = [workload.name for workload in self.workloads]
+        unknown = sorted(set(self.gitops.image_digests) - set(names))
+        if unknown:
+            raise ValueError(
+                f"gitops.image_digests.{unknown[0]}: '{unknown[0]}' is not a workload (allowed: {', '.join(names)})"
+            )
+        if self.promotes_to is not None and not self.gitops.alertmanager_url:
+            raise ValueError(
+                f"gitops.alertmanager_url: required because '{self.name}' promotes to '{self.promotes_to}' "
+                "(its in-cluster health gate asks this Alertmanager)"
+            )
         if self.tier == "production":
+            missing = [name for name in names if name not in self.gitops.image_digests]
+            if missing:
+                raise ValueError(
+                    f"gitops.image_digests: production deploys images by digest; missing for {', '.join(missing)} "
+                    "(`make promote` records them)"
+                )
             zones = len(self.network.zones)
             if zones < 3:
                 raise ValueError(f"network.zones: production needs at least 3 availability zones, got {zones}")

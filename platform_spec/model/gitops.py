@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from platform_spec.model.base import IMAGE_TAG_PATTERN, NAME_PATTERN, SpecModel
+from platform_spec.model.base import IMAGE_TAG_PATTERN, NAME_PATTERN, Cidr, SpecModel
 
 SyncMode = Literal["auto", "auto-with-hooks", "manual"]
 """ArgoCD sync policy: automated, automated with PreSync/PostSync validation hooks, or manual."""
 
 PolicyAction = Literal["Audit", "Enforce"]
 Severity = Literal["info", "warning", "critical"]
+DataStore = Literal["postgresql", "redis", "rabbitmq"]
+"""A data service of the platform (one instance per environment, in the `data` namespace)."""
+DIGEST_PATTERN = r"^sha256:[a-f0-9]{64}$"
+"""An OCI content digest."""
 
 
 class ChangeWindow(SpecModel):
@@ -40,6 +46,25 @@ class Resources(SpecModel):
     """Memory limit, above zero."""
 
 
+class Egress(SpecModel):
+    name: str = Field(pattern=NAME_PATTERN)
+    """What the workload calls there (e.g. `llm-api`, `s3`); names the rule in the workload's NetworkPolicy."""
+    cidrs: list[Cidr] = Field(default_factory=lambda: [ipaddress.IPv4Network("0.0.0.0/0")],
+                                               min_length=1)
+    """Destination ranges (default: the internet). The VPC CIDR and link-local `169.254.0.0/16` (instance
+    metadata) are always excluded, so an egress rule never opens the cluster or the node's credentials."""
+    ports: list[int] = Field(default_factory=lambda: [443], min_length=1)
+    """TCP destination ports (default: HTTPS)."""
+
+    @field_validator("ports")
+    @classmethod
+    def _ports_in_range(cls, value: list[int]) -> list[int]:
+        for port in value:
+            if not 1 <= port <= 65535:
+                raise ValueError(f"port {port} is not between 1 and 65535")
+        return value
+
+
 class Workload(SpecModel):
     name: str = Field(pattern=NAME_PATTERN)
     """Service name (Deployment, Service and ServiceAccount name)."""
@@ -48,9 +73,26 @@ class Workload(SpecModel):
     image: str = Field(pattern=r"^[a-z0-9./_-]+$")
     """Container image repository without tag."""
     port: int = Field(default=8000, ge=1, le=65535)
-    """Container port (APIs)."""
+    """Container port: the API's HTTP port, and for every workload the port of its health endpoint."""
+    health_path: str = Field(default="/healthz", pattern=r"^/[A-Za-z0-9/_.-]*$")
+    """HTTP path of the liveness and readiness probes (on `port`)."""
     node_group: str
     """Node group the pods are scheduled on (nodeSelector)."""
+    data_stores: list[DataStore] = Field(default_factory=list)
+    """Data services the workload uses (`postgresql`, `redis`, `rabbitmq`): it receives only these stores'
+    credentials (Secret `<name>-credentials`) and connection settings, and may reach only these stores' ports."""
+    egress: list[Egress] = Field(default_factory=list)
+    """Destinations outside the cluster the workload calls (e.g. HTTPS to an LLM API, S3); everything else
+    outside the cluster stays denied."""
+
+    @model_validator(mode="after")
+    def _unique_entries(self) -> Workload:
+        if len(set(self.data_stores)) != len(self.data_stores):
+            raise ValueError(f"data_stores: duplicate entries in {self.data_stores}")
+        names = [rule.name for rule in self.egress]
+        if len(set(names)) != len(names):
+            raise ValueError(f"egress: duplicate rule names in {names}")
+        return self
 
 
 class GitOps(SpecModel):
@@ -72,17 +114,31 @@ class GitOps(SpecModel):
     """HPA maximum replicas (high availability only)."""
     image_tag: str = Field(pattern=IMAGE_TAG_PATTERN)
     """Image tag deployed for every workload (moved by `make promote`); never `latest`."""
+    image_digests: dict[str, str] = Field(default_factory=dict)
+    """Digest of `image_tag` per workload name (`sha256:<64 hex>`), recorded by `make promote` when the
+    registry answers; workloads with a digest are deployed by digest. Production requires one per workload
+    (its admission policy admits images by digest only)."""
     resources: Resources
     """Requests and limits per workload container."""
     change_window: ChangeWindow | None = None
     """Window in which prod syncs and applies are allowed (ArgoCD sync window, pipeline gate)."""
     alertmanager_url: str | None = None
-    """Alertmanager API base URL used by the promotion health gate (`http://` or `https://`, no credentials)."""
+    """Alertmanager API base URL as the cluster sees it (e.g. `http://monitoring-alertmanager.monitoring.svc:9093`;
+    `http://` or `https://`, no credentials): the in-cluster health-gate Job asks it; required where the
+    environment promotes to another one."""
     alert_severity: Severity = "warning"
     """Alerts at or above this severity block promotion out of this environment."""
     hook_image: str = Field(default="docker.io/curlimages/curl:8.11.1", pattern=r"^[a-z0-9./_-]+:[A-Za-z0-9_.-]+$")
     """Pinned image (`repository:tag`, never `latest`) of the PreSync/PostSync validation hook Jobs
     (`auto-with-hooks` only)."""
+
+    @field_validator("image_digests")
+    @classmethod
+    def _digests_are_digests(cls, value: dict[str, str]) -> dict[str, str]:
+        for workload, digest in value.items():
+            if not re.fullmatch(DIGEST_PATTERN, digest):
+                raise ValueError(f"image_digests.{workload}: {digest!r} is not a digest (sha256:<64 hex digits>)")
+        return value
 
     @field_validator("image_tag")
     @classmethod

@@ -9,8 +9,9 @@
   pinned: the same manifest could run different code (Kubernetes "Images" docs, tags and digests).
 - Workload names are Deployment/Service names (RFC 1035 labels, unique per namespace): a workload
   listed twice renders two objects with one name, which ``kustomize`` refuses.
-- Across environments the shared base holds one Deployment per workload, so its image, kind and
-  port must be the same in every environment (the overlays carry only tags, replicas, resources).
+- Across environments the shared base holds one Deployment per workload, so what it renders (kind,
+  image, port, health path, data stores) must be the same in every environment (the overlays carry
+  only tags, replicas, resources).
 """
 
 from __future__ import annotations
@@ -81,21 +82,23 @@ def check(spec: EnvironmentSpec) -> list[Problem]:
     return problems
 
 
+SHARED_WORKLOAD_FIELDS = ("kind", "image", "port", "health_path", "data_stores")
+"""What ``k8s/base`` renders of a workload: equal in every environment that runs it."""
+
+
 def cross_check(specs: Mapping[str, EnvironmentSpec]) -> dict[str, list[Problem]]:
-    """Workloads shared by several environments agree on image, kind and port (one shared base)."""
+    """Workloads shared by several environments agree on what their shared base renders."""
     problems: dict[str, list[Problem]] = {}
-    known: dict[str, tuple[str, tuple[str, str, int]]] = {}
+    known: dict[str, tuple[str, dict[str, object]]] = {}
     for name, spec in specs.items():
         for index, workload in enumerate(spec.workloads):
-            shared = (workload.kind, workload.image, workload.port)
-            owner = known.setdefault(workload.name, (name, shared))
-            if owner[1] == shared:
-                continue
-            for position, field in enumerate(("kind", "image", "port")):
-                if shared[position] != owner[1][position]:
+            shared = {field: getattr(workload, field) for field in SHARED_WORKLOAD_FIELDS}
+            owner, first = known.setdefault(workload.name, (name, shared))
+            for field in SHARED_WORKLOAD_FIELDS:
+                if shared[field] != first[field]:
                     problems.setdefault(name, []).append(Problem(
                         ("workloads", index, field),
-                        f"differs from environment '{owner[0]}' ({owner[1][position]}) for workload "
+                        f"differs from environment '{owner}' ({first[field]}) for workload "
                         f"'{workload.name}'; the shared base k8s/base needs the same {field} everywhere",
-                        str(owner[1][position]), value=shared[position]))
+                        str(first[field]), value=shared[field]))
     return problems

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from generators import argocd
-from generators.components import PLAN, by_name
+from generators.components import PLAN, by_name, for_environment
 from generators.waves import APPLICATION_WAVE, plan_problems
 from platform_spec.model import ChangeWindow, EnvironmentSpec
 
@@ -38,9 +38,9 @@ def test_plan_rules_catch_violations() -> None:
     assert any("cluster-secret-store (wave 5) must come after external-secrets" in p for p in problems)
 
 
-def test_plan_spans_minus_one_to_seventy_with_applications_last() -> None:
+def test_plan_spans_minus_one_to_eighty_with_applications_last() -> None:
     waves = [component.wave for component in PLAN]
-    assert min(waves) == -1 and max(waves) == 70
+    assert min(waves) == -1 and max(waves) == 80
     assert waves == sorted(waves)
     for component in PLAN:
         if component.layer in ("apps", "ingress"):
@@ -53,7 +53,8 @@ def test_plan_spans_minus_one_to_seventy_with_applications_last() -> None:
 def test_every_application_has_a_wave_and_its_file_is_prefixed_by_it(specs: dict[str, EnvironmentSpec],
                                                                      env: str) -> None:
     apps = _apps(specs[env])
-    assert len(apps) == len(PLAN)
+    assert len(apps) == len(for_environment(specs[env]))
+    assert ("health-gate" in {c.name for c in for_environment(specs[env])}) == (specs[env].promotes_to is not None)
     for path, app in apps.items():
         wave = app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
         assert path.rsplit("/", 1)[1].startswith(f"{int(wave):02d}-" if int(wave) >= 0 else f"{wave}-")
@@ -71,6 +72,9 @@ def test_generated_components_point_at_their_overlay_and_the_env_revision(specs:
             assert source["path"] == f"k8s/overlays/{env}/{component.name}"
             assert source["targetRevision"] == spec.git.target_revision
             assert source["repoURL"] == spec.gitops.repo_url
+        elif component.upstream is not None:
+            assert source["path"] == component.upstream.path and source["targetRevision"].startswith("v")
+            assert all(":" in image and not image.endswith(":latest") for image in source["kustomize"]["images"])
         else:
             assert source["chart"] == component.chart.name and source["targetRevision"] == component.chart.version
 
@@ -84,11 +88,13 @@ def test_sync_policy_auto_with_hooks_is_automated(specs: dict[str, EnvironmentSp
     assert "automated" in argocd.sync_policy(_with(specs["dev"], sync_mode="auto-with-hooks"))
 
 
-def test_sync_policy_manual_has_no_automated(specs: dict[str, EnvironmentSpec]) -> None:
-    assert "automated" not in argocd.sync_policy(_with(specs["dev"], sync_mode="manual"))
+def test_manual_sync_puts_the_approval_on_the_root_and_children_converge(specs: dict[str, EnvironmentSpec]) -> None:
+    assert "automated" not in argocd.sync_policy(_with(specs["dev"], sync_mode="manual"), root=True)
+    assert "automated" in argocd.sync_policy(_with(specs["dev"], sync_mode="manual"))
     for app in _apps(specs["prod"]).values():
-        assert "automated" not in app["spec"]["syncPolicy"]
+        assert app["spec"]["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
     assert "automated" not in argocd.root_application(specs["prod"])["spec"]["syncPolicy"]
+    assert "automated" in argocd.root_application(specs["staging"])["spec"]["syncPolicy"]
 
 
 def test_bundled_sync_modes(specs: dict[str, EnvironmentSpec]) -> None:
@@ -120,7 +126,8 @@ def test_project_allows_the_sources_and_destinations_it_uses(specs: dict[str, En
         source = argocd.application(spec, component)["spec"]["source"]
         assert source["repoURL"] in project["sourceRepos"]
     kinds = {(item["group"], item["kind"]) for item in project["clusterResourceWhitelist"]}
-    assert {("", "Namespace"), ("kyverno.io", "ClusterPolicy"), ("external-secrets.io", "ClusterSecretStore")} <= kinds
+    assert {("", "Namespace"), ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+            ("external-secrets.io", "ClusterSecretStore")} <= kinds
     assert {role["name"] for role in project["roles"]} == {"release", "operator", "developer"}
 
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from generators import gitops
-from generators.components import generated, network_policies
-from generators.components import kyverno_policies as policies
+from generators.components import admission_policies as policies
+from generators.components import generated_for, network_policies
 from platform_spec.model import EnvironmentSpec
 from platform_spec.namespaces import NAMESPACES
 
@@ -32,12 +32,12 @@ def test_every_generated_component_has_a_base_and_an_overlay(specs: dict[str, En
     base = gitops.base_files(specs.values())
     for spec in specs.values():
         overlay = gitops.overlay_files(spec)
-        for component in generated():
+        for component in generated_for(spec):
             assert f"k8s/overlays/{spec.name}/{component.name}/kustomization.yaml" in overlay
             if component.name not in ("apis", "workers"):
                 assert f"k8s/base/{component.name}/kustomization.yaml" in base
         aggregate = yaml.safe_load(overlay[f"k8s/overlays/{spec.name}/kustomization.yaml"])
-        assert aggregate["resources"] == [component.name for component in generated()]
+        assert aggregate["resources"] == [component.name for component in generated_for(spec)]
 
 
 def test_each_workload_has_deployment_serviceaccount_and_apis_a_service(specs: dict[str, EnvironmentSpec]) -> None:
@@ -109,19 +109,29 @@ def test_overlays_set_the_env_label_on_templates(specs: dict[str, EnvironmentSpe
     assert labels == [{"pairs": {"sesacthon.io/env": "prod"}, "includeSelectors": False, "includeTemplates": True}]
 
 
-@pytest.mark.parametrize("action", ["Audit", "Enforce"])
-def test_policy_action_patches_every_cluster_policy(specs: dict[str, EnvironmentSpec], action: str) -> None:
+@pytest.mark.parametrize(("action", "expected"), [("Audit", ["Audit", "Warn"]), ("Enforce", ["Deny"])])
+def test_policy_action_sets_every_binding(specs: dict[str, EnvironmentSpec], action: str, expected: list[str]) -> None:
     spec = _with(specs["dev"], policy_action=action)
-    patch = _kustomization(spec, "kyverno-policies")["patches"][0]
-    assert patch["target"] == {"group": "kyverno.io", "kind": "ClusterPolicy"}
-    assert yaml.safe_load(patch["patch"]) == [{"op": "add", "path": "/spec/validationFailureAction", "value": action}]
+    bindings = list(yaml.safe_load_all(_overlay(spec, "admission-policies")["bindings.yaml"]))
+    assert {b["spec"]["policyName"] for b in bindings} == {p.name for p in policies.POLICIES}
+    for binding in bindings:
+        digest = binding["spec"]["policyName"] == "sesacthon-images-by-digest"
+        assert binding["spec"]["validationActions"] == (["Audit", "Warn"] if digest else expected)
 
 
+def test_images_by_digest_are_denied_in_production_only(specs: dict[str, EnvironmentSpec]) -> None:
+    digest = next(p for p in policies.POLICIES if p.production_only)
+    assert policies.validation_actions(specs["prod"], digest) == ["Deny"]
+    assert policies.validation_actions(specs["staging"], digest) == ["Audit", "Warn"]
 
-def test_base_policies_cover_requests_latest_and_env_label() -> None:
-    names = [policy["metadata"]["name"] for policy in policies.base_policies()]
-    assert names == ["require-requests-limits", "disallow-latest-tag", "require-env-label"]
-    assert all("validationFailureAction" not in policy["spec"] for policy in policies.base_policies())
+
+def test_base_policies_cover_the_policy_set() -> None:
+    names = [p.name for p in policies.POLICIES]
+    assert names == ["sesacthon-run-as-non-root", "sesacthon-no-privilege-escalation", "sesacthon-requests-limits",
+                     "sesacthon-probes", "sesacthon-pinned-images", "sesacthon-env-label",
+                     "sesacthon-images-by-digest"]
+    probes = next(p for p in policies.POLICIES if p.name == "sesacthon-probes")
+    assert ("batch", "jobs") not in probes.resources and ("", "pods") not in probes.resources
 
 
 def test_validation_hooks_only_with_auto_with_hooks(specs: dict[str, EnvironmentSpec]) -> None:
@@ -139,6 +149,8 @@ def test_ingress_host_and_load_balancer_name_per_environment(specs: dict[str, En
     assert values["/spec/rules/0/host"] == "api.staging.ecoeco.app"
     assert values["/spec/tls"] == [{"hosts": ["api.staging.ecoeco.app"]}]
     assert values["/metadata/annotations/alb.ingress.kubernetes.io~1load-balancer-name"] == "sesacthon-stg-apis"
+    assert values["/metadata/annotations/alb.ingress.kubernetes.io~1target-type"] == "instance"
+    assert values["/metadata/annotations/alb.ingress.kubernetes.io~1security-groups"] == "sesacthon-stg-alb"
 
 
 def test_secret_store_is_scoped_to_the_environment(specs: dict[str, EnvironmentSpec]) -> None:
@@ -157,18 +169,42 @@ def test_cluster_config_holds_region_env_and_domain(specs: dict[str, Environment
 
 def test_external_secrets_read_the_ssm_layout(specs: dict[str, EnvironmentSpec]) -> None:
     base = gitops.base_files(specs.values())
-    data = yaml.safe_load(base["k8s/base/data-secrets/data.yaml"])
-    assert data["apiVersion"] == "external-secrets.io/v1"
-    assert [item["remoteRef"]["key"] for item in data["spec"]["data"]] == [
-        "data/postgres-password", "data/redis-password", "data/rabbitmq-password",
-    ]
-    ingress = yaml.safe_load(base["k8s/base/ingress-values/external-secret.yaml"])
-    assert "ingress/acm-arn" in [item["remoteRef"]["key"] for item in ingress["spec"]["data"]]
+    keys = {name: [item["remoteRef"]["key"] for item in yaml.safe_load(base[f"k8s/base/data-secrets/{name}.yaml"])
+                   ["spec"]["data"]] for name in ("postgresql", "redis", "rabbitmq")}
+    assert keys == {"postgresql": ["data/postgres-password"], "redis": ["data/redis-password"],
+                    "rabbitmq": ["data/rabbitmq-password"]}
 
 
-def test_ingress_controller_allow_uses_the_vpc_cidr(specs: dict[str, EnvironmentSpec]) -> None:
+def test_each_workload_gets_only_its_own_stores_passwords(specs: dict[str, EnvironmentSpec]) -> None:
+    base = gitops.base_files(specs.values())
+    secrets = {doc["metadata"]["name"]: doc for doc in
+               yaml.safe_load_all(_overlay(specs["prod"], "data-secrets")["workloads.yaml"])}
+    for workload in specs["prod"].workloads:
+        directory = f"k8s/base/{'apis' if workload.kind == 'api' else 'workers'}/{workload.name}"
+        secret = secrets[f"{workload.name}-credentials"]
+        keys = sorted(item["remoteRef"]["key"] for item in secret["spec"]["data"])
+        wanted = {"postgresql": "data/postgres-password", "redis": "data/redis-password",
+                  "rabbitmq": "data/rabbitmq-password"}
+        assert keys == sorted(wanted[store] for store in workload.data_stores)
+        deployment = yaml.safe_load(base[f"{directory}/deployment.yaml"])
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        refs = {e["valueFrom"]["secretKeyRef"]["name"] for e in container.get("env", []) if "valueFrom" in e}
+        assert refs == {f"{workload.name}-credentials"}
+        assert all("secretRef" not in source for source in container["envFrom"])
+
+
+def test_egress_rules_exclude_the_vpc_and_link_local(specs: dict[str, EnvironmentSpec]) -> None:
+    chat = next(w for w in specs["prod"].workloads if w.name == "chat-llm")
+    policy = network_policies.workload_egress(specs["prod"], chat)
+    internet = [peer for rule in policy["spec"]["egress"] for peer in rule["to"] if "ipBlock" in peer]
+    assert internet == [{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.30.0.0/16", "169.254.0.0/16"]}}]
+
+
+def test_ingress_controller_allow_uses_the_public_subnets(specs: dict[str, EnvironmentSpec]) -> None:
     policy = network_policies.ingress_allow(specs["staging"])
-    assert policy["spec"]["ingress"][0]["from"] == [{"ipBlock": {"cidr": "10.20.0.0/16"}}]
+    assert policy["spec"]["ingress"][0]["from"] == [
+        {"ipBlock": {"cidr": f"10.20.{i}.0/24"}} for i in range(3)
+    ]
 
 
 def test_every_namespace_gets_default_deny_and_dns(specs: dict[str, EnvironmentSpec]) -> None:
@@ -177,8 +213,8 @@ def test_every_namespace_gets_default_deny_and_dns(specs: dict[str, EnvironmentS
     for policies_of_namespace in by_namespace.values():
         names = [policy["metadata"]["name"] for policy in policies_of_namespace]
         assert names[:2] == ["default-deny", "allow-dns"]
-    assert {p["metadata"]["name"] for p in by_namespace["apps"]} >= {"allow-egress-to-data", "allow-monitoring-scrape"}
-    assert {p["metadata"]["name"] for p in by_namespace["data"]} >= {"allow-from-apps", "allow-monitoring-scrape"}
+    assert {p["metadata"]["name"] for p in by_namespace["data"]} >= {
+        "allow-postgresql-clients", "allow-redis-clients", "allow-rabbitmq-clients", "allow-monitoring-scrape"}
 
 
 def test_argocd_cm_carries_the_application_health_check() -> None:

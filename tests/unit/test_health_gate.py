@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 
+from generators.components import health_gate as health_gate_component
 from platform_spec.model import EnvironmentSpec
+from plumbing import alert_check
 from release import health_gate
 from tests.fixtures.alertmanager.stub import Stub, alertmanager_stub, closed_port_url
+from tests.fixtures.argocd.stub import TOKEN as ARGOCD_TOKEN
+from tests.fixtures.argocd.stub import argocd_stub
 
 
 @pytest.fixture()
@@ -65,7 +73,7 @@ def test_missing_url_blocks(specs: dict[str, EnvironmentSpec], monkeypatch: pyte
     )
     result = health_gate.check(spec)
     assert not result.ok
-    assert "alertmanager_url is not set" in result.reasons[0]
+    assert "cannot ask the health gate of staging: set ARGOCD_SERVER and ARGOCD_AUTH_TOKEN" in result.reasons[0]
 
 
 def test_environment_variable_overrides_the_spec(
@@ -108,3 +116,58 @@ def test_malformed_bodies_raise() -> None:
         health_gate.blocking_alerts({"data": []}, "warning")
     with pytest.raises(ValueError, match="object"):
         health_gate.blocking_alerts(["alert"], "warning")
+
+
+# --- the in-cluster gate, asked through Argo CD -----------------------------------------------------
+def _argocd_env(monkeypatch: pytest.MonkeyPatch, base: str, token: str = ARGOCD_TOKEN) -> None:
+    monkeypatch.setenv(health_gate.ARGOCD_SERVER_VARIABLE, base)
+    monkeypatch.setenv(health_gate.ARGOCD_TOKEN_VARIABLE, token)
+
+
+def test_in_cluster_gate_passes_when_its_sync_succeeds(specs: dict[str, EnvironmentSpec],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    with argocd_stub("Succeeded") as argocd:
+        _argocd_env(monkeypatch, argocd.base)
+        result = health_gate.check(specs["staging"], wait=10)
+    assert result.ok, result.describe()
+    assert ("POST", "/api/v1/applications/staging-health-gate/sync") in argocd.requests
+    assert argocd.syncs == 1 and argocd.requests[-1][0] == "GET"
+
+
+def test_in_cluster_gate_blocks_when_its_job_fails(specs: dict[str, EnvironmentSpec],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    with argocd_stub("Failed") as argocd:
+        _argocd_env(monkeypatch, argocd.base)
+        result = health_gate.check(specs["dev"], wait=10)
+    assert not result.ok
+    assert "dev-health-gate sync Failed" in result.reasons[0]
+    assert "Job/health-gate (PostSync): Job has reached the specified backoff limit" in result.reasons[1]
+    assert "argocd app logs dev-health-gate" in result.reasons[-1]
+
+
+def test_in_cluster_gate_blocks_without_a_valid_token_or_server(specs: dict[str, EnvironmentSpec],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    with argocd_stub() as argocd:
+        _argocd_env(monkeypatch, argocd.base, token="wrong")
+        assert "HTTP 401" in health_gate.check(specs["staging"], wait=2).reasons[0]
+    _argocd_env(monkeypatch, closed_port_url())
+    assert "Argo CD unreachable" in health_gate.check(specs["staging"], wait=2).reasons[0]
+
+
+@pytest.mark.parametrize(("scenario", "code"), [("clean", 0), ("firing", 1), ("error", 1)])
+def test_the_in_cluster_job_runs_the_same_check(stub: Stub, specs: dict[str, EnvironmentSpec], tmp_path: Path,
+                                                scenario: str, code: int) -> None:
+    files = health_gate_component.base([])
+    config = yaml.safe_load(files["k8s/base/health-gate/configmap.yaml"])
+    assert config["data"]["alert_check.py"] == Path(alert_check.__file__).read_text()
+    job = yaml.safe_load(files["k8s/base/health-gate/job.yaml"])
+    assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "PostSync"
+    overlay = health_gate_component.overlay(specs["staging"])
+    arguments = yaml.safe_load(yaml.safe_load(overlay["k8s/overlays/staging/health-gate/kustomization.yaml"])
+                               ["patches"][0]["patch"])[0]["value"]
+    assert arguments == ["http://monitoring-alertmanager.monitoring.svc:9093", "warning"]
+    script = tmp_path / "alert_check.py"
+    script.write_text(config["data"]["alert_check.py"])
+    done = subprocess.run([sys.executable, str(script), stub.url(scenario), arguments[1]], capture_output=True,
+                          text=True, timeout=30, check=False)
+    assert done.returncode == code, done.stdout + done.stderr

@@ -15,11 +15,20 @@ from release.promote import PromotionRefused, promote
 from release.spec_edit import set_values
 from tests.conftest import run_cli
 from tests.fixtures.alertmanager.stub import Stub, alertmanager_stub, closed_port_url
+from tests.fixtures.registry.stub import Registry, digest_of, registry_stub
 
 
 @pytest.fixture()
 def stub() -> Iterator[Stub]:
     with alertmanager_stub() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[Registry]:
+    """The image registry the promotion resolves digests from (a stub on 127.0.0.1)."""
+    with registry_stub() as running:
+        monkeypatch.setenv("SESACTHON_REGISTRY_URL", running.base)
         yield running
 
 
@@ -55,10 +64,14 @@ def test_clean_promotion_staging_to_prod(environments_copy: Path, repo: Path, st
                    alertmanager_url=stub.url("clean"))
     assert done.tag == "v1.4.0"  # default: the source's release tag
     assert done.changed
+    before_spec = load_all()["prod"]
+    digests = {w.name: digest_of(w.image.removeprefix("ghcr.io/"), "v1.4.0") for w in before_spec.workloads}
     assert done.edits == {
         "git.release_tag": ("v1.3.0", "v1.4.0"),
         "gitops.image_tag": ("v1.3.0", "v1.4.0"),
         "git.target_revision": ("v1.3.0", "v1.4.0"),
+        **{f"gitops.image_digests.{name}": (before_spec.gitops.image_digests[name], digest)
+           for name, digest in digests.items()},
     }
     after = _snapshot(environments_copy)
     assert {name for name in after if after[name] != before[name]} == {"prod.yaml"}
@@ -68,9 +81,12 @@ def test_clean_promotion_staging_to_prod(environments_copy: Path, repo: Path, st
         ("  target_revision: v1.3.0", "  target_revision: v1.4.0"),
         ("  release_tag: v1.3.0", "  release_tag: v1.4.0"),
         ("  image_tag: v1.3.0", "  image_tag: v1.4.0"),
+        *[(f"    {name}: {before_spec.gitops.image_digests[name]}", f"    {name}: {digest}")
+          for name, digest in digests.items()],
     ]
     prod = load_all(environments_copy)["prod"]
     assert (prod.git.release_tag, prod.git.target_revision, prod.gitops.image_tag) == ("v1.4.0",) * 3
+    assert prod.gitops.image_digests == digests
 
 
 def test_promotion_with_a_firing_alert_is_refused(environments_copy: Path, repo: Path, stub: Stub) -> None:
@@ -166,3 +182,33 @@ def test_cli_refusal_exits_non_zero_with_the_reason(environments_copy: Path) -> 
     result = run_cli("promote", "dev", "prod", env={"SESACTHON_ENVIRONMENTS_DIR": str(environments_copy)})
     assert result.returncode == 4
     assert "promotion refused (order): 'dev' promotes to 'staging', not 'prod'" in result.stderr
+
+
+def test_digests_are_recorded_next_to_the_tag_when_the_registry_answers(
+        environments_copy: Path, repo: Path, stub: Stub, registry: Registry) -> None:
+    promote("dev", "staging", "v1.5.0", directory=environments_copy, repo=repo, alertmanager_url=stub.url("clean"))
+    staging = load_all(environments_copy)["staging"]
+    assert staging.gitops.image_digests == {
+        w.name: digest_of(w.image.removeprefix("ghcr.io/"), "v1.5.0") for w in staging.workloads}
+    text = (environments_copy / "staging.yaml").read_text()
+    assert "  image_tag: v1.5.0\n  image_digests:\n    ai-worker: sha256:" in text
+    # the registry asked for a token first, then answered the digest with it (like ghcr.io)
+    assert ("HEAD", "/v2/sesacthon/waste-api/manifests/v1.5.0", False) in registry.requests
+    assert ("HEAD", "/v2/sesacthon/waste-api/manifests/v1.5.0", True) in registry.requests
+
+
+def test_without_a_registry_answer_non_production_keeps_the_tag_only(
+        environments_copy: Path, repo: Path, stub: Stub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SESACTHON_REGISTRY_URL", closed_port_url())
+    done = promote("dev", "staging", "v1.5.0", directory=environments_copy, repo=repo,
+                   alertmanager_url=stub.url("clean"))
+    assert load_all(environments_copy)["staging"].gitops.image_digests == {}
+    assert len(done.unresolved) == len(load_all(environments_copy)["staging"].workloads)
+
+
+def test_production_without_digests_is_refused(environments_copy: Path, repo: Path, stub: Stub,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SESACTHON_REGISTRY_URL", closed_port_url())
+    refused = _refused(environments_copy, "digest", source="staging", target="prod", tag="v1.4.0", repo=repo,
+                       alertmanager_url=stub.url("clean"))
+    assert "prod deploys images by digest" in refused.reason
