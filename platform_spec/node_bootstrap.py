@@ -70,8 +70,12 @@ echo "KUBELET_EXTRA_ARGS=${{EXTRA_ARGS}}" > /etc/sysconfig/kubelet
 parameter() {{
   aws ssm get-parameter --region "${{REGION}}" --with-decryption --name "$1" --query Parameter.Value --output text
 }}
-kubeadm join "${{API_ENDPOINT}}" --token "$(parameter "${{TOKEN_PARAMETER}}")" \\
-  --discovery-token-ca-cert-hash "$(parameter "${{CA_HASH_PARAMETER}}")"
+# The group may start before the control plane exists: wait until the play has stored the join parameters.
+until TOKEN=$(parameter "${{TOKEN_PARAMETER}}") && CA_HASH=$(parameter "${{CA_HASH_PARAMETER}}") \\
+    && kubeadm join "${{API_ENDPOINT}}" --token "${{TOKEN}}" --discovery-token-ca-cert-hash "${{CA_HASH}}"; do
+  kubeadm reset --force || true
+  sleep 30
+done
 """
 
 

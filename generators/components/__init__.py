@@ -2,7 +2,9 @@
 
 Companion facts: -1 namespaces/CRDs … 10 operators … 35 data instances … 60 applications, 70 ingress.
 Three waves were shifted so each instance follows its operator: the ClusterSecretStore and the
-policies at 12, the data ExternalSecrets at 30.
+policies at 12, the data ExternalSecrets at 30. The pod identity webhook (IRSA) joins wave -1 so every
+add-on with an AWS role (EBS CSI driver at 0 onwards) starts with its credentials; the cluster-autoscaler
+syncs at 10 and external-dns with the ingress controller at 15.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from generators.components import (
     argo_workflows,
     argocd_config,
     aws_load_balancer_controller,
+    cluster_autoscaler,
     cluster_config,
     cluster_secret_store,
     data_secrets,
     ebs_csi_driver,
     exporters,
+    external_dns,
     external_secrets,
     ingress,
     ingress_values,
@@ -24,6 +28,7 @@ from generators.components import (
     monitoring,
     namespaces,
     network_policies,
+    pod_identity_webhook,
     postgres_operator,
     postgresql,
     prometheus_crds,
@@ -38,15 +43,18 @@ from generators.waves import Component
 PLAN: tuple[Component, ...] = (
     namespaces.COMPONENT,
     argocd_config.COMPONENT,
+    pod_identity_webhook.COMPONENT,
     prometheus_crds.COMPONENT,
     cluster_config.COMPONENT,
     ebs_csi_driver.COMPONENT,
     network_policies.COMPONENT,
     external_secrets.COMPONENT,
     kyverno.COMPONENT,
+    cluster_autoscaler.COMPONENT,
     cluster_secret_store.COMPONENT,
     kyverno_policies.COMPONENT,
     aws_load_balancer_controller.COMPONENT,
+    external_dns.COMPONENT,
     ingress_values.COMPONENT,
     prometheus_operator.COMPONENT,
     postgres_operator.COMPONENT,

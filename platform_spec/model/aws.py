@@ -32,7 +32,7 @@ class Zone(SpecModel):
 class Network(SpecModel):
     vpc_cidr: ipaddress.IPv4Network
     """The VPC CIDR; must not overlap any other environment's VPC."""
-    zones: list[Zone] = Field(min_length=2)
+    zones: list[Zone] = Field(min_length=1)
     """Availability zones, each with a public subnet (an application load balancer needs two zones) and,
     where nodes run, a private subnet; nodes spread round-robin over the zones with a private subnet."""
     nat: NatMode = "single"
@@ -59,6 +59,11 @@ class Network(SpecModel):
         names = [zone.name for zone in self.zones]
         if len(set(names)) != len(names):
             raise ValueError(f"zones: availability zones must be distinct, got {names}")
+        if len(self.zones) < 2:
+            raise ValueError(
+                f"zones: an application load balancer needs public subnets in at least 2 availability zones, "
+                f"got {len(self.zones)} (add a zone with a public_cidr only to keep the nodes in one zone)"
+            )
         if not self.node_zones:
             raise ValueError("zones: at least one zone needs a private_cidr (the nodes' subnet)")
         return self

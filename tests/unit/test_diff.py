@@ -118,8 +118,8 @@ def test_changes_against_a_git_ref(tmp_path: Path, project_root: Path) -> None:
         subprocess.run(command, cwd=repo, env=env, check=True, capture_output=True)
     prod = repo / "environments/prod.yaml"
     prod.write_text(prod.read_text().replace(
-        "{name: control-plane, role: control-plane, count: 1, instance_type: t3.large",
-        "{name: control-plane, role: control-plane, count: 1, instance_type: t3.xlarge",
+        "{name: control-plane, role: control-plane, count: 3, instance_type: t3.large",
+        "{name: control-plane, role: control-plane, count: 3, instance_type: t3.xlarge",
     ))
     ref, reports = changes.changes_against("HEAD", repo)
     assert ref == "HEAD"
