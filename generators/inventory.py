@@ -97,7 +97,7 @@ def render_hosts(spec: EnvironmentSpec, outputs: dict[str, Any]) -> str:
     lines = ["[kube_control_plane]"]
     lines += [_host_line(spec, name, nodes[name], index + 1) for index, name in enumerate(control_plane)]
     lines += ["", "[etcd:children]", "kube_control_plane", "",
-              "# Auto Scaling nodes: aws_ec2.yml adds them (they join by user data; kubespray reaches them for upgrades)",
+              "# Auto Scaling nodes: aws_ec2.yml adds them (they join by user data; kubespray reaches them later)",
               "[kube_node]", "", "[k8s_cluster:children]", "kube_control_plane", "kube_node", "",
               f"[{spec.name}:children]", "k8s_cluster", ""]
     return "\n".join(lines)

@@ -148,7 +148,8 @@ def managed_policies(identity: AddonIdentity) -> list[str]:
 
 
 POLICY_SOURCES: dict[str, str] = {
-    AWS_LOAD_BALANCER_CONTROLLER.name: "kubernetes-sigs/aws-load-balancer-controller v2.11.0 docs/install/iam_policy.json",
+    AWS_LOAD_BALANCER_CONTROLLER.name:
+        "kubernetes-sigs/aws-load-balancer-controller v2.11.0 docs/install/iam_policy.json",
     EBS_CSI_DRIVER.name: "AWS managed policy AmazonEBSCSIDriverPolicy (attached by ARN)",
     CLUSTER_AUTOSCALER.name: "kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md, scoped to own ASGs",
     EXTERNAL_SECRETS.name: "external-secrets.io AWS Parameter Store provider, on /<project>/<env>/* only",

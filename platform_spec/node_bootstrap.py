@@ -7,7 +7,8 @@ controller match nodes by), the group's labels and taints (the same the ASG's no
 Sources: kubernetes.io "Installing kubeadm" (pkgs.k8s.io RPM repository, ``/etc/sysconfig/kubelet``
 ``KUBELET_EXTRA_ARGS``), "Creating a cluster with kubeadm" (``kubeadm join --token
 --discovery-token-ca-cert-hash``), container-runtimes (overlay, br_netfilter, ip_forward, systemd cgroups),
-EC2 user guide "Use IMDSv2" (token PUT, then the metadata GET).
+EC2 user guide "Use IMDSv2" (token PUT, then the metadata GET). The script holds no backslash: Terraform
+reads the user data as an HCL string, where a backslash is an escape.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from platform_spec.model import EnvironmentSpec, NodeGroup
 from platform_spec.parameters import JOIN_CA_HASH, JOIN_TOKEN
 
 _SCRIPT = """#!/bin/bash
-# Joins this Auto Scaling node of {group} ({env}) to the cluster (platform_spec/node_bootstrap.py).
+# Joins this Auto Scaling node to the cluster on its own (platform_spec/node_bootstrap.py).
 set -euo pipefail
 
 REGION={region}
@@ -40,9 +41,15 @@ ZONE=$(imds placement/availability-zone)
 
 modprobe overlay
 modprobe br_netfilter
-printf 'overlay\\nbr_netfilter\\n' > /etc/modules-load.d/kubernetes.conf
-printf 'net.bridge.bridge-nf-call-iptables = 1\\nnet.bridge.bridge-nf-call-ip6tables = 1\\nnet.ipv4.ip_forward = 1\\n' \\
-  > /etc/sysctl.d/99-kubernetes.conf
+cat > /etc/modules-load.d/kubernetes.conf <<EOF
+overlay
+br_netfilter
+EOF
+cat > /etc/sysctl.d/99-kubernetes.conf <<EOF
+net.bridge.bridge-nf-call-iptables = 1
+net.bridge.bridge-nf-call-ip6tables = 1
+net.ipv4.ip_forward = 1
+EOF
 sysctl --system
 
 cat > /etc/yum.repos.d/kubernetes.repo <<EOF
@@ -61,7 +68,8 @@ containerd config default | sed 's/SystemdCgroup = false/SystemdCgroup = true/' 
 systemctl enable --now containerd
 systemctl enable kubelet
 
-EXTRA_ARGS="--provider-id=aws:///${{ZONE}}/${{INSTANCE_ID}} --node-labels=${{NODE_LABELS}},topology.kubernetes.io/zone=${{ZONE}}"
+EXTRA_ARGS="--provider-id=aws:///${{ZONE}}/${{INSTANCE_ID}}"
+EXTRA_ARGS="${{EXTRA_ARGS}} --node-labels=${{NODE_LABELS}},topology.kubernetes.io/zone=${{ZONE}}"
 if [ -n "${{NODE_TAINTS}}" ]; then
   EXTRA_ARGS="${{EXTRA_ARGS}} --register-with-taints=${{NODE_TAINTS}}"
 fi
@@ -70,9 +78,14 @@ echo "KUBELET_EXTRA_ARGS=${{EXTRA_ARGS}}" > /etc/sysconfig/kubelet
 parameter() {{
   aws ssm get-parameter --region "${{REGION}}" --with-decryption --name "$1" --query Parameter.Value --output text
 }}
+join_cluster() {{
+  local token ca_hash
+  token=$(parameter "${{TOKEN_PARAMETER}}") || return 1
+  ca_hash=$(parameter "${{CA_HASH_PARAMETER}}") || return 1
+  kubeadm join "${{API_ENDPOINT}}" --token "${{token}}" --discovery-token-ca-cert-hash "${{ca_hash}}"
+}}
 # The group may start before the control plane exists: wait until the play has stored the join parameters.
-until TOKEN=$(parameter "${{TOKEN_PARAMETER}}") && CA_HASH=$(parameter "${{CA_HASH_PARAMETER}}") \\
-    && kubeadm join "${{API_ENDPOINT}}" --token "${{TOKEN}}" --discovery-token-ca-cert-hash "${{CA_HASH}}"; do
+until join_cluster; do
   kubeadm reset --force || true
   sleep 30
 done
@@ -83,8 +96,6 @@ def user_data(spec: EnvironmentSpec, group: NodeGroup) -> str:
     """The bash script a node of ``group`` runs at first boot (plain text; the launch template base64s it)."""
     labels = ",".join(f"{key}={value}" for key, value in group.node_labels().items())
     return _SCRIPT.format(
-        group=group.name,
-        env=spec.name,
         region=shlex.quote(spec.aws.region),
         kube_minor=shlex.quote(".".join(spec.cluster.kube_version.split(".")[:2])),
         kube_version=shlex.quote(spec.cluster.kube_version),

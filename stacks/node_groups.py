@@ -10,9 +10,7 @@ from zero ``k8s.io/cluster-autoscaler/node-template/label/<label>`` and ``.../ta
 
 from __future__ import annotations
 
-import base64
-
-from cdktf import TerraformResourceLifecycle
+from cdktf import Fn, TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.autoscaling_group import (
     AutoscalingGroup,
     AutoscalingGroupLaunchTemplate,
@@ -99,7 +97,9 @@ class NodeGroups(Construct):
                         volume_size=group.volume_gb, volume_type="gp3", encrypted="true", delete_on_termination="true"
                     ),
                 )],
-                user_data=base64.b64encode(user_data(spec, group).encode()).decode(),  # no ${ for Terraform to read
+                # raw_string escapes the script's ${...} so Terraform leaves them to bash; the script stays readable
+                # (and diffable) in the synthesized JSON
+                user_data=Fn.base64encode(Fn.raw_string(user_data(spec, group))),
                 tag_specifications=[
                     LaunchTemplateTagSpecifications(resource_type=kind, tags=instance_tags)
                     for kind in ("instance", "volume")
@@ -107,11 +107,6 @@ class NodeGroups(Construct):
                 update_default_version=True,
             )
             version = "$Latest"
-            bounds = {
-                "min_size": spec.cluster.min_size(group),
-                "max_size": spec.cluster.max_size(group),
-                "desired_capacity": group.count,
-            }
             launch_template = None
             mixed = None
             if group.spot:
@@ -146,5 +141,7 @@ class NodeGroups(Construct):
                 lifecycle=TerraformResourceLifecycle(ignore_changes=["desired_capacity"]),
                 tag=[AutoscalingGroupTag(key=key, value=value, propagate_at_launch=False)
                      for key, value in sorted(tags.items())],
-                **bounds,
+                min_size=spec.cluster.min_size(group),
+                max_size=spec.cluster.max_size(group),
+                desired_capacity=group.count,
             )

@@ -32,8 +32,8 @@ class NodeGroupOutput(TypedDict):
     """One Auto Scaling node group of the ``node_groups`` output, by group name."""
 
     asg_name: str
-    min_size: int
-    max_size: int
+    min_size: float
+    max_size: float
 
 
 OutputValue = str | list[str] | dict[str, str] | dict[str, NodeOutput] | dict[str, NodeGroupOutput]

@@ -28,6 +28,10 @@ Issue 10 (cluster identity and DNS; each fix one function, below the first three
    requests against the resource ``*``, so a statement scoped to ARNs (``parameter/sesacthon/dev/*``, an
    ASG's ARN, ``hostedzone/<id>``, ``volume/*``) never matches and its allow is lost. Fix: those responses
    name the ARN AWS authorizes the action against (the parameter, the group, the zone, the new volume).
+6. Private hosted zones: AWS makes a zone created with a ``VPC`` private (CreateHostedZone: "if you
+   specify a VPC, the hosted zone is private"; ``HostedZoneConfig.PrivateZone`` is ignored), which is how
+   the provider creates ``aws_route53_zone`` with a ``vpc`` block; moto drops the VPC and makes a public
+   zone unless ``PrivateZone`` is true. Fix: a VPC in the request makes the zone private.
 """
 
 from __future__ import annotations
@@ -39,9 +43,9 @@ from moto.acm.models import CertBundle
 from moto.autoscaling.models import autoscaling_backends
 from moto.autoscaling.responses import AutoScalingResponse
 from moto.ec2.models import spot_requests
-from moto.ec2.responses import EC2Response
 from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ec2.models.security_groups import SecurityGroupRule
+from moto.ec2.responses import EC2Response
 from moto.ec2.utils import random_spot_request_id
 from moto.iam import access_control
 from moto.iam.policy_conditions import TrustRelationShipConditions
@@ -53,6 +57,7 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 _is_action_permitted = access_control.IAMPolicyStatement.is_action_permitted
 _run_instances = InstanceBackend.run_instances
 _certificate_check = CertBundle.check
+_create_hosted_zone = Route53.create_hosted_zone
 
 
 def is_action_permitted(self: Any, action: str, resource: str = "*", principal: str | None = None,
@@ -101,7 +106,7 @@ def _validation_records_exist(bundle: Any) -> bool:
     names = {
         record.name.rstrip(".").lower()
         for zone in route53_backends[account]["aws"].zones.values() if not zone.private_zone
-        for record in zone.rrsets if record.type_ == "CNAME"
+        for record in zone.rrsets if record.type == "CNAME"
     }
     options = bundle.describe()["Certificate"].get("DomainValidationOptions", [])
     return bool(options) and all(
@@ -117,8 +122,8 @@ def check_certificate(self: Any) -> None:
 
 
 def ssm_resource(self: Any) -> str:
-    """Fix 5 (SSM): the parameter a Get/Put/Delete names."""
-    name = self._get_param("Name") or (self._get_param("Names") or [None])[0]
+    """Fix 5 (SSM): the parameter a Get/Put/Delete names, or the path GetParametersByPath reads."""
+    name = self._get_param("Name") or (self._get_param("Names") or [None])[0] or self._get_param("Path")
     if not name:
         return "*"
     return f"arn:aws:ssm:{self.region}:{self.current_account}:parameter/{name.lstrip('/')}"
@@ -149,6 +154,13 @@ def ec2_resource(self: Any) -> str:
     return "*"
 
 
+def create_hosted_zone(self: Any) -> Any:
+    """Fix 6: a zone created with a VPC is private."""
+    if self._get_param("VPC.VPCId") and not self._get_bool_param("HostedZoneConfig.PrivateZone", False):
+        self.params.setdefault("HostedZoneConfig", {})["PrivateZone"] = True
+    return _create_hosted_zone(self)
+
+
 access_control.IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
 InstanceBackend.run_instances = run_instances  # type: ignore[method-assign]
 Instance.instance_lifecycle = property(lambda self: self.lifecycle)  # type: ignore[attr-defined]
@@ -158,6 +170,7 @@ SimpleSystemManagerResponse._determine_resource = ssm_resource  # type: ignore[a
 AutoScalingResponse._determine_resource = autoscaling_resource  # type: ignore[attr-defined]
 Route53._determine_resource = route53_resource  # type: ignore[attr-defined]
 EC2Response._determine_resource = ec2_resource  # type: ignore[attr-defined]
+Route53.create_hosted_zone = create_hosted_zone  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -132,7 +132,7 @@ def test_changes_against_a_git_ref(tmp_path: Path, project_root: Path) -> None:
     assert ("terraform", "instance_type", "t3.large", "t3.xlarge") in prod_rows
     markdown = changes.changes_markdown(ref, reports)
     assert "# Generated changes against `HEAD`" in markdown
-    assert "| prod | +0 -0 ~1 | +0 -0 ~1 |" in markdown
+    assert "| prod | +0 -0 ~1 | +0 -0 ~3 |" in markdown  # three control-plane instances
 
 
 @pytest.mark.parametrize(

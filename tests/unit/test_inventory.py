@@ -110,9 +110,12 @@ def test_dynamic_inventory_config(specs: dict[str, EnvironmentSpec]) -> None:
 
 def test_group_vars_autoscaler_bounds(specs: dict[str, EnvironmentSpec]) -> None:
     for spec in specs.values():
-        data = yaml.safe_load(render(spec, fake_outputs(spec))[f"ansible/inventory/{spec.name}/group_vars/{spec.name}.yml"])
-        bounds = {group["name"]: (group["min_size"], group["max_size"]) for group in data["cluster_autoscaler"]["node_groups"]}
-        assert bounds == {g.name: (spec.cluster.min_size(g), spec.cluster.max_size(g)) for g in spec.cluster.scaling_groups}
+        path = f"ansible/inventory/{spec.name}/group_vars/{spec.name}.yml"
+        data = yaml.safe_load(render(spec, fake_outputs(spec))[path])
+        groups = data["cluster_autoscaler"]["node_groups"]
+        bounds = {group["name"]: (group["min_size"], group["max_size"]) for group in groups}
+        expected = {g.name: (spec.cluster.min_size(g), spec.cluster.max_size(g)) for g in spec.cluster.scaling_groups}
+        assert bounds == expected
         assert data["kube_network_plugin"] == spec.cluster.cni and data["calico_vxlan_mode"] == "Always"
 
 
