@@ -167,6 +167,10 @@ def render_group_vars(spec: EnvironmentSpec, outputs: dict[str, Any]) -> str:
         "sesacthon": {
             "api_endpoint": _value(outputs, "api_endpoint"),
             "oidc_bucket": oidc_bucket(spec),
+            # kubespray's kube_cert_dir and bin_dir defaults; kubeadm writes the service-account key pair there
+            "cert_dir": "/etc/kubernetes/ssl",
+            "service_account_public_key": "/etc/kubernetes/ssl/sa.pub",
+            "bin_dir": "/usr/local/bin",
             "join_token_parameter": JOIN_TOKEN.path(spec),
             "join_ca_hash_parameter": JOIN_CA_HASH.path(spec),
             "argocd_version": ARGOCD_VERSION,

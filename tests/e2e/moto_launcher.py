@@ -32,6 +32,10 @@ Issue 10 (cluster identity and DNS; each fix one function, below the first three
    specify a VPC, the hosted zone is private"; ``HostedZoneConfig.PrivateZone`` is ignored), which is how
    the provider creates ``aws_route53_zone`` with a ``vpc`` block; moto drops the VPC and makes a public
    zone unless ``PrivateZone`` is true. Fix: a VPC in the request makes the zone private.
+7. Launch template tags: CreateLaunchTemplate's own ``TagSpecifications`` (resource type
+   ``launch-template``, where the provider sends its default tags) are copied by moto into the template
+   *data*'s ``TagSpecifications`` (the tags of the instances it launches), so every plan wants to remove
+   a block nobody wrote. AWS keeps the two apart. Fix: drop the ``launch-template`` entry from the data.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from moto.ec2.models import spot_requests
 from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ec2.responses import EC2Response
+from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.utils import random_spot_request_id
 from moto.iam import access_control
 from moto.iam.policy_conditions import TrustRelationShipConditions
@@ -58,6 +63,7 @@ _is_action_permitted = access_control.IAMPolicyStatement.is_action_permitted
 _run_instances = InstanceBackend.run_instances
 _certificate_check = CertBundle.check
 _create_hosted_zone = Route53.create_hosted_zone
+_create_launch_template = LaunchTemplates.create_launch_template
 
 
 def is_action_permitted(self: Any, action: str, resource: str = "*", principal: str | None = None,
@@ -161,6 +167,18 @@ def create_hosted_zone(self: Any) -> Any:
     return _create_hosted_zone(self)
 
 
+def create_launch_template(self: Any) -> Any:
+    """Fix 7: the template's own tags stay out of the data its instances are launched with."""
+    result = _create_launch_template(self)
+    template = self.ec2_backend.get_launch_template_by_name(self._get_param("LaunchTemplateName"))
+    for version in template.versions:
+        specifications = version.data.get("TagSpecifications")
+        if specifications:
+            version.data["TagSpecifications"] = [
+                item for item in specifications if item.get("ResourceType") != "launch-template"]
+    return result
+
+
 access_control.IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
 InstanceBackend.run_instances = run_instances  # type: ignore[method-assign]
 Instance.instance_lifecycle = property(lambda self: self.lifecycle)  # type: ignore[attr-defined]
@@ -171,6 +189,7 @@ AutoScalingResponse._determine_resource = autoscaling_resource  # type: ignore[a
 Route53._determine_resource = route53_resource  # type: ignore[attr-defined]
 EC2Response._determine_resource = ec2_resource  # type: ignore[attr-defined]
 Route53.create_hosted_zone = create_hosted_zone  # type: ignore[method-assign]
+LaunchTemplates.create_launch_template = create_launch_template  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     sys.exit(main())

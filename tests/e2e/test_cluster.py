@@ -24,10 +24,10 @@ import yaml
 
 from platform_spec.loader import load_all
 from platform_spec.naming import node_group_asg
+from plumbing.exit_codes import ExitCode
 from tests.conftest import ENVIRONMENTS
 from tests.e2e.conftest import MotoServer
 from tests.e2e.helpers import timed_make
-from plumbing.exit_codes import ExitCode
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -40,7 +40,8 @@ def _client(env: dict[str, str], service: str) -> Any:
 
 
 def _ok(result: subprocess.CompletedProcess, what: str) -> None:
-    assert result.returncode == 0, f"{what} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    output = f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, f"{what} failed ({result.returncode}):\n{output}"
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

@@ -83,7 +83,9 @@ def test_full_cycle(name: str, moto: MotoServer, tmp_path: Path, timings: dict[s
     assert parameters[f"{spec.ssm_root}/network/vpc-id"]["Value"] == vpcs[0]["VpcId"]
     assert parameters[f"{spec.ssm_root}/cluster/region"]["Value"] == spec.aws.region
     assert parameters[f"{spec.ssm_root}/cluster/domain"]["Value"] == spec.dns.domain
-    assert len(parameters[f"{spec.ssm_root}/network/private-subnets"]["Value"].split(",")) == len(spec.network.zones)
+    assert len(parameters[f"{spec.ssm_root}/network/private-subnets"]["Value"].split(",")) == len(
+        spec.network.node_zones)
+    assert len(parameters[f"{spec.ssm_root}/network/public-subnets"]["Value"].split(",")) == len(spec.network.zones)
     for secret in ("postgres-password", "redis-password", "rabbitmq-password"):
         item = parameters[f"{spec.ssm_root}/data/{secret}"]
         assert item["Type"] == "SecureString" and len(item["Value"]) == 32
