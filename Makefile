@@ -3,7 +3,9 @@
 # Usage: make synth ENV=staging | make test | make lint | make bench   (ENV: dev, staging, prod, a,b or all)
 #
 # Every variable a user sets (ENV, A, B, FROM, TO, TAG, REF, CONFIRM, LOCK_ID, INVENTORY_ROOT) reaches the
-# CLI through the environment, quoted as one argument: whatever it contains is never run by the shell.
+# CLI through the environment, quoted as one argument after `--`: whatever it contains is never run by the
+# shell nor read as an option; the CLI then refuses anything but a plain name (ENV, A, B, FROM, TO) or a
+# valid Git ref (TAG, REF). A `$` in them is refused before Make expands it (Make would run `$(shell ...)`).
 
 SHELL := /bin/bash
 ENV ?= all
@@ -16,7 +18,15 @@ REF ?=
 CONFIRM ?=
 LOCK_ID ?=
 INVENTORY_ROOT ?= $(CURDIR)
+USER_VARIABLES := ENV A B FROM TO TAG REF CONFIRM LOCK_ID INVENTORY_ROOT
+GIVEN_VARIABLES := $(foreach name,$(USER_VARIABLES),$(if $(filter command environment,$(firstword $(origin $(name)))),$(name)))
+UNSAFE_VARIABLES := $(strip $(foreach name,$(GIVEN_VARIABLES),$(if $(findstring $$,$(value $(name))),$(name))))
+ifneq ($(UNSAFE_VARIABLES),)
+$(error $(firstword $(UNSAFE_VARIABLES)) contains '$$', which Make would expand; allowed: plain names and Git refs)
+endif
 export ENV A B FROM TO TAG REF CONFIRM LOCK_ID INVENTORY_ROOT
+# TAG= given explicitly empty on the command line is refused by the CLI, not taken as "no tag".
+TAG_OPTION = $(if $(or $(TAG),$(findstring command line,$(origin TAG))),--tag "$$TAG")
 PYTHON_BOOT ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -51,10 +61,10 @@ tools: venv node .cache/terraform.rc
 
 # --- main job ---------------------------------------------------------------------------
 synth: tools ## Synthesize Terraform JSON for ENV into cdktf.out/, then its GitOps and the pipeline files
-	$(CLI) synth "$$ENV"
+	$(CLI) synth -- "$$ENV"
 
 check: venv ## Validate the environment specs only
-	$(CLI) check "$$ENV"
+	$(CLI) check -- "$$ENV"
 
 spec-reference: venv ## Regenerate the README's spec reference (docs/spec-reference.md)
 	$(CLI) spec-reference --output docs/spec-reference.md
@@ -81,43 +91,43 @@ clean: ## Remove build output (keeps the virtualenv and caches)
 .PHONY: bootstrap deploy apply-terraform plan drift inventory destroy unlock delegation
 
 bootstrap: tools ## Create ENV's state bucket + lock table (the <env>-state stack, local state in .state/)
-	$(CLI) bootstrap "$$ENV"
+	$(CLI) bootstrap -- "$$ENV"
 
 deploy: tools ## Synth + `cdktf deploy ENV --auto-approve` (needs `make bootstrap` once)
-	$(CLI) deploy "$$ENV"
+	$(CLI) deploy -- "$$ENV"
 
 apply-terraform: tools ## Deploy ENV with plain terraform init/apply on the synthesized JSON (no cdktf CLI)
-	$(CLI) deploy "$$ENV" --engine terraform
+	$(CLI) deploy --engine terraform -- "$$ENV"
 
 plan: tools ## terraform plan of ENV (exit 3 = changes)
-	$(CLI) plan "$$ENV"
+	$(CLI) plan -- "$$ENV"
 
 drift: tools ## Summarize what changed outside Terraform in ENV; exit 3 on drift
-	$(CLI) drift "$$ENV"
+	$(CLI) drift -- "$$ENV"
 
 inventory: tools ## Write ansible/inventory/ENV/hosts.ini and ansible/group_vars/ENV.yml from the outputs
-	$(CLI) inventory "$$ENV" --root "$$INVENTORY_ROOT"
+	$(CLI) inventory --root "$$INVENTORY_ROOT" -- "$$ENV"
 
 destroy: tools ## Destroy ENV's platform stack (prod: CONFIRM=prod)
-	$(CLI) destroy "$$ENV" --confirm "$$CONFIRM"
+	$(CLI) destroy --confirm "$$CONFIRM" -- "$$ENV"
 
 delegation: venv ## Does ENV's parent zone delegate to ENV's published name servers? exit 3 + the spec entry if not
 	$(CLI) delegation "$$ENV"
 
 unlock: tools ## Release a stale state lock: make unlock ENV=dev LOCK_ID=<id from the lock message>
-	$(CLI) unlock "$$ENV" --lock-id "$$LOCK_ID"
+	$(CLI) unlock --lock-id "$$LOCK_ID" -- "$$ENV"
 
 # --- environment diff, promotion, pipeline files (release/, generators/) --------------------
 .PHONY: diff diff-changes promote pipelines
 
 diff: tools ## Semantic diff of two environments: make diff A=staging B=prod (table + reports/diff-A-B.md)
-	$(CLI) diff "$$A" "$$B"
+	$(CLI) diff -- "$$A" "$$B"
 
 diff-changes: tools ## What this branch changes per environment vs REF (default origin/main, else main): reports/changes.md
 	$(CLI) diff-changes $${REF:+--ref "$$REF"}
 
 promote: tools ## Promote a release: make promote FROM=dev TO=staging [TAG=v1.4.0] (order, tag, health gate, diff)
-	$(CLI) promote "$$FROM" "$$TO" $${TAG:+--tag "$$TAG"}
+	$(CLI) promote $(TAG_OPTION) -- "$$FROM" "$$TO"
 
 pipelines: venv ## Regenerate .github/workflows/*.yml and atlantis.yaml from the specs
 	$(CLI) pipelines
@@ -125,4 +135,4 @@ pipelines: venv ## Regenerate .github/workflows/*.yml and atlantis.yaml from the
 # --- GitOps (k8s/ + argocd/ from the specs; never loads cdktf/jsii) ------------------------
 .PHONY: gitops
 gitops: venv ## Write k8s/base, k8s/overlays/ENV and argocd/ for ENV (validated; no cdktf, < 1 s)
-	$(CLI) gitops "$$ENV"
+	$(CLI) gitops -- "$$ENV"

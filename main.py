@@ -26,5 +26,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    code = main()
     sys.stdout.flush()
-    os._exit(main())  # skip interpreter teardown of the jsii object graph (~3 s); output is flushed
+    sys.stderr.flush()
+    bindings = sys.modules.get("stacks.aws")
+    if bindings is not None:
+        bindings.remove_jsii_scratch()  # the jsii runtime copy and kernel directory (see stacks/aws.py)
+    os._exit(code)  # skip interpreter teardown of the jsii object graph (~3 s); output is flushed

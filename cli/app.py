@@ -45,8 +45,16 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def entry_point() -> None:
-    """Console script: run, flush, and exit without tearing down the jsii object graph (~3 s)."""
+    """Console script: run, flush, and exit without tearing down the jsii object graph (~3 s).
+
+    The jsii client's temporary directory (its ~2 MB runtime copy, which it would remove only at
+    interpreter exit) is removed first (``stacks.aws.remove_jsii_scratch``); node's own
+    ``jsii-kernel-*`` directory is removed by node when its input closes.
+    """
     code = run()
     sys.stdout.flush()
     sys.stderr.flush()
+    bindings = sys.modules.get("stacks.aws")  # loaded only by commands that synthesize
+    if bindings is not None:
+        bindings.remove_jsii_scratch()
     os._exit(code)

@@ -40,6 +40,8 @@ def reported(command: Callable[P, ExitCode]) -> Callable[P, ExitCode]:
             return fail(str(refused), ExitCode.REFUSED)
         except (ValidationFailed, OwnershipError) as error:
             return fail(str(error), ExitCode.FAILED)
+        except NotADirectoryError as error:  # e.g. cdktf.out is a file (stacks.synth says which)
+            return fail(str(error), ExitCode.INVALID)
         except KeyboardInterrupt:
             sys.stdout.flush()
             return fail("interrupted", ExitCode.FAILED)

@@ -11,7 +11,7 @@ from types import ModuleType
 
 import click
 
-from cli.environments import one
+from cli.environments import lock_id_argument, one
 from cli.errors import reported
 from platform_spec.model import EnvironmentSpec
 from plumbing.exit_codes import ExitCode
@@ -90,7 +90,7 @@ def unlock(env: str, lock_id: str) -> ExitCode:
     """Release a stale state lock of ENV."""
     from ops import commands
 
-    return commands.unlock(one(env), lock_id)
+    return commands.unlock(one(env), lock_id_argument(lock_id))
 
 
 @click.command()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cli.environments import one
+from cli.environments import one, ref_argument, tag_argument, two, two_names
 from cli.errors import fail, reported
 from cli.spec_commands import synthesize
 from platform_spec.loader import SpecError, load_all
@@ -25,7 +25,7 @@ def diff(a: str, b: str) -> ExitCode:
     """Semantic diff of everything environments A and B generate: a table and reports/diff-A-B.md."""
     from release import diff as environment_diff
 
-    first, second = one(a), one(b)
+    first, second = two(("A", a), ("B", b))
     with tempfile.TemporaryDirectory(prefix="diff-") as scratch:
         report = environment_diff.diff_environments(
             first, second, environment_diff.synth_stacks([first, second], Path(scratch))
@@ -46,7 +46,7 @@ def diff_changes(ref: str | None) -> ExitCode:
     from release.diff.changes import changes_against, changes_markdown
 
     try:
-        resolved, reports = changes_against(ref)
+        resolved, reports = changes_against(ref_argument(ref))
     except ValueError as error:  # the ref does not exist
         return fail(str(error), ExitCode.INVALID)
     for report in reports:
@@ -69,6 +69,8 @@ def promote(source: str, target: str, tag: str | None, alertmanager_url: str | N
     from release import diff as environment_diff
     from release import promote as promotion_flow
 
+    tag = tag_argument(tag)
+    two_names(("FROM", source), ("TO", target))
     before = load_all().get(target)  # kept in memory: the "before" side of the report
 
     def regenerate(done: promotion_flow.Promotion) -> None:

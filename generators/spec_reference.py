@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typing
-from typing import Any, get_args, get_origin
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
@@ -35,6 +35,8 @@ def _nested(annotation: Any) -> list[type[BaseModel]]:
 
 def _type_name(annotation: Any) -> str:
     origin = get_origin(annotation)
+    if origin is Annotated:  # e.g. Cidr: the type, not its validators
+        return _type_name(get_args(annotation)[0])
     if origin is typing.Literal:
         return " \\| ".join(f"`{value}`" for value in get_args(annotation))
     if origin in (list,):

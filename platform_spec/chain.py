@@ -7,9 +7,10 @@ pull request per link, and ``promote`` refuses anything but a direct link.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from platform_spec.model import EnvironmentSpec
+from platform_spec.problems import Problem
 
 
 def chains(specs: Mapping[str, EnvironmentSpec]) -> list[list[str]]:
@@ -44,3 +45,53 @@ def links(specs: Mapping[str, EnvironmentSpec]) -> list[tuple[EnvironmentSpec, E
 def describe(specs: Mapping[str, EnvironmentSpec]) -> list[str]:
     """The chains of more than one environment as ``a → b → c`` strings."""
     return [" → ".join(chain) for chain in chains(specs) if len(chain) > 1]
+
+
+_TIER_ORDER = ("development", "staging", "production")
+
+
+def problems(specs: Mapping[str, EnvironmentSpec], broken: Iterable[str] = ()) -> dict[str, list[Problem]]:
+    """What makes ``promotes_to`` not a chain, by environment: an unknown target, a self-link, two
+    environments promoting to one, a cycle, a step down in tier. ``broken`` names environments that
+    exist on disk but failed to load (a link to them is not reported again)."""
+    found: dict[str, list[Problem]] = {}
+    where = ("promotes_to",)
+    known = set(specs) | set(broken)
+    sources: dict[str, str] = {}
+    for name in sorted(specs):
+        target = specs[name].promotes_to
+        if target is None:
+            continue
+        others = ", ".join(sorted(set(specs) - {name})) or "none"
+        if target == name:
+            found.setdefault(name, []).append(Problem(where, "is this environment itself",
+                                                      f"another environment: {others}"))
+        elif target not in known:
+            found.setdefault(name, []).append(Problem(where, "is not an environment", others))
+        elif target in sources:
+            found.setdefault(name, []).append(Problem(
+                where, f"is already promoted to by '{sources[target]}'; a chain has one way into each environment",
+                "an environment nothing else promotes to, or no promotes_to"))
+        elif target in specs and _TIER_ORDER.index(specs[target].tier) < _TIER_ORDER.index(specs[name].tier):
+            found.setdefault(name, []).append(Problem(
+                where, f"steps down from {specs[name].tier} to {specs[target].tier}",
+                "an environment of the same or a higher tier (development → staging → production)"))
+        sources.setdefault(target, name)
+    in_cycle: set[str] = set()
+    for start in sorted(specs):
+        path: list[str] = []
+        current: str | None = start
+        while current is not None and current in specs and current not in path:
+            path.append(current)
+            current = specs[current].promotes_to
+        if current is None or current not in path:
+            continue
+        loop = path[path.index(current):]
+        if len(loop) > 1 and not in_cycle.intersection(loop):
+            in_cycle.update(loop)
+            first = loop.index(min(loop))
+            cycle = " → ".join([*loop[first:], *loop[:first], loop[first]])
+            found.setdefault(loop[first], []).append(Problem(
+                where, f"closes a promotion cycle ({cycle}); a release would be promoted back",
+                "a chain that ends, e.g. dev → staging → prod"))
+    return found

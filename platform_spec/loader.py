@@ -1,22 +1,34 @@
-"""Load environment specs from YAML and check the invariants that span environments."""
+"""Load environment specs from YAML: read safely, parse with positions, validate the model, then the
+rules of AWS, Kubernetes, Argo CD, Git and cron (``platform_spec.rules``), then across environments.
+
+Every command that reads specs goes through ``load_all``, so ``check`` refuses everything a later
+step would. Every problem is one line: file, line, field, the value as written, what is allowed.
+"""
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, get_args, get_origin
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from platform_spec import chain
+from platform_spec import chain, rules
+from platform_spec.document import Document, DocumentError, parse, read_text
 from platform_spec.model import EnvironmentSpec
+from platform_spec.problems import Problem, render
+from platform_spec.validation_errors import describe
 from plumbing.paths import PROJECT_ROOT
 
 DEFAULT_ENVIRONMENTS_DIR = PROJECT_ROOT / "environments"
+SUFFIX = ".yaml"
+MAX_ENVIRONMENTS = 20
+"""Most environment files one directory may hold."""
+_IGNORED = re.compile(r"^(\..*|#.*#|.*~|.*\.(swp|swo|swx|bak|orig|rej|tmp)|.*\.(md|txt|rst))$")
+"""Editor lock/backup/swap files (``.#dev.yaml``, ``dev.yaml~``, ``.dev.yaml.swp``) and notes: not specs."""
+_SPEC_LIKE = re.compile(r"\.(ya?ml|json|YA?ML)$")
 
 
 class SpecError(Exception):
@@ -32,10 +44,30 @@ def environments_dir() -> Path:
     return Path(os.environ.get("SESACTHON_ENVIRONMENTS_DIR", DEFAULT_ENVIRONMENTS_DIR))
 
 
+def spec_files(directory: Path) -> tuple[list[Path], list[str]]:
+    """The ``<env>.yaml`` files of ``directory`` and problems with the other entries: a spec-like file
+    with the wrong name (``qa.yml``). Editor files and notes are ignored; so are subdirectories."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for entry in sorted(directory.iterdir(), key=lambda path: path.name):
+        name = entry.name
+        if _IGNORED.match(name):
+            continue
+        if name.endswith(SUFFIX):
+            files.append(entry)
+        elif _SPEC_LIKE.search(name) and not entry.is_dir():
+            stem = name.rsplit(".", 1)[0]
+            problems.append(f"{_show(entry)}: not read: environment files are named <env>{SUFFIX} "
+                            f"(rename it to {stem}{SUFFIX})")
+    if len(files) > MAX_ENVIRONMENTS:
+        problems.append(f"{_show(directory)}: {len(files)} environment files; at most {MAX_ENVIRONMENTS}")
+        files = files[:MAX_ENVIRONMENTS]
+    return files, problems
+
+
 def available(directory: Path | None = None) -> list[str]:
-    """Names of the environments defined on disk, sorted by promotion order then name."""
-    directory = directory or environments_dir()
-    return sorted(path.stem for path in directory.glob("*.yaml"))
+    """Names of the environment files on disk, sorted by name."""
+    return [path.name.removesuffix(SUFFIX) for path in spec_files(directory or environments_dir())[0]]
 
 
 def load(name: str, directory: Path | None = None) -> EnvironmentSpec:
@@ -43,7 +75,7 @@ def load(name: str, directory: Path | None = None) -> EnvironmentSpec:
     specs = load_all(directory)
     if name not in specs:
         known = ", ".join(specs) or "none"
-        path = (directory or environments_dir()) / f"{name}.yaml"
+        path = (directory or environments_dir()) / f"{name}{SUFFIX}"
         raise SpecError([f"{_show(path)}: no such environment '{name}' (allowed: {known})"])
     return specs[name]
 
@@ -53,139 +85,82 @@ def load_all(directory: Path | None = None) -> dict[str, EnvironmentSpec]:
     directory = directory or environments_dir()
     if not directory.is_dir():
         raise SpecError([f"{_show(directory)}: environments directory not found"])
+    files, problems = spec_files(directory)
     specs: dict[str, EnvironmentSpec] = {}
-    problems: list[str] = []
+    documents: dict[str, Document] = {}
     broken: set[str] = set()
-    for path in sorted(directory.glob("*.yaml")):
+    for path in files:
+        name = path.name.removesuffix(SUFFIX)
         try:
-            specs[path.stem] = load_file(path)
+            documents[name], specs[name] = _load(path)
         except SpecError as error:
-            broken.add(path.stem)
+            broken.add(name)
             problems.extend(error.problems)
-    if not specs and not problems:
-        problems.append(f"{_show(directory)}: no environment files (*.yaml)")
-    problems.extend(_cross_environment_problems(specs, directory, broken))
+    if not files and not problems:
+        problems.append(f"{_show(directory)}: no environment files (*{SUFFIX})")
+    for name, found in _across(specs, broken).items():
+        problems.extend(render(problem, documents[name]) for problem in found)
     if problems:
         raise SpecError(problems)
     return chain.ordered(specs)
 
 
 def load_file(path: Path) -> EnvironmentSpec:
-    """Parse and validate one spec file (no cross-environment checks)."""
+    """Parse and validate one spec file with its own rules (no cross-environment checks)."""
+    return _load(path)[1]
+
+
+def _load(path: Path) -> tuple[Document, EnvironmentSpec]:
     where = _show(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SpecError([f"{where}: file not found"]) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        position = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        reason = getattr(error, "problem", None) or str(error)
-        raise SpecError([f"{where}: YAML syntax error{position}: {reason}"]) from None
-    if not isinstance(raw, dict):
-        raise SpecError([f"{where}: expected a mapping of spec fields, got {type(raw).__name__}"])
+        document = parse(read_text(path, where), where)
+    except DocumentError as error:
+        raise SpecError(error.problems) from None
     try:
-        spec = EnvironmentSpec.model_validate(raw)
+        spec = EnvironmentSpec.model_validate(document.data)
     except ValidationError as error:
-        raise SpecError(f"{where}: {message}" for message in _describe(error, raw)) from None
-    if spec.name != path.stem:
-        raise SpecError([f"{where}: field 'name': '{spec.name}' must equal the file name (allowed: {path.stem})"])
-    return spec
+        raise SpecError(describe(error, document, EnvironmentSpec)) from None
+    stem = path.name.removesuffix(SUFFIX)
+    if spec.name != stem:
+        raise SpecError([render(Problem(("name",), "must equal the file name", stem), document)])
+    problems = rules.check(spec)
+    if problems:
+        raise SpecError(render(problem, document) for problem in problems)
+    return document, spec
 
 
-def _describe(error: ValidationError, raw: dict[str, Any]) -> list[str]:
-    messages = []
-    for item in error.errors(include_url=False):
-        location = [part for part in item["loc"] if part not in ("function-after", "function-before")]
-        field = ".".join(str(part) for part in location)
-        kind = item["type"]
-        if kind == "extra_forbidden":
-            allowed = _allowed_keys(EnvironmentSpec, location[:-1])
-            hint = difflib.get_close_matches(str(location[-1]), allowed, n=1)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-            messages.append(f"field '{field}': unknown key (allowed: {', '.join(allowed)}){suggestion}")
-        elif kind == "missing":
-            messages.append(f"field '{field}': required field is missing")
-        elif kind in ("literal_error", "enum"):
-            expected = item.get("ctx", {}).get("expected", "")
-            messages.append(f"field '{field}': {item.get('input')!r} is not allowed (allowed: {expected})")
-        elif kind == "value_error" and not location:
-            messages.append(item["msg"].removeprefix("Value error, "))
-        else:
-            value = item.get("input")
-            shown = f" {value!r}" if not isinstance(value, dict | list) else ""
-            reason = item["msg"].removeprefix("Value error, ")
-            messages.append(f"field '{field}':{shown} {reason}")
-    return messages
-
-
-def _allowed_keys(model: type[BaseModel], location: list[Any]) -> list[str]:
-    current: Any = model
-    for part in location:
-        if isinstance(part, int):
-            continue
-        field = current.model_fields.get(part) if _is_model(current) else None
-        if field is None:
-            return []
-        current = _inner_model(field.annotation)
-    return sorted(current.model_fields) if _is_model(current) else []
-
-
-def _inner_model(annotation: Any) -> Any:
-    if _is_model(annotation):
-        return annotation
-    for argument in get_args(annotation) if get_origin(annotation) else ():
-        found = _inner_model(argument)
-        if found is not None:
-            return found
-    return None
-
-
-def _is_model(value: Any) -> bool:
-    return isinstance(value, type) and issubclass(value, BaseModel)
-
-
-def _cross_environment_problems(
-    specs: dict[str, EnvironmentSpec], directory: Path, broken: set[str]
-) -> list[str]:
-    problems: list[str] = []
+def _across(specs: Mapping[str, EnvironmentSpec], broken: set[str]) -> dict[str, list[Problem]]:
+    """Problems spanning environments, by the environment whose file should change."""
+    found: dict[str, list[Problem]] = {}
     unique_names = {
-        "short_name": lambda spec: spec.short_name,
-        "state_bucket": lambda spec: spec.state_bucket_name,
-        "dns.domain": lambda spec: spec.dns.domain,
+        ("short_name",): lambda spec: spec.short_name,
+        ("state_bucket",): lambda spec: spec.state_bucket_name,
+        ("dns", "domain"): lambda spec: spec.dns.domain,
     }
-    for field, value_of in unique_names.items():
+    for where, value_of in unique_names.items():
         owners: dict[str, str] = {}
         for name, spec in specs.items():
             value = value_of(spec)
             if value in owners:
-                problems.append(
-                    f"{_show(directory / f'{name}.yaml')}: field '{field}': '{value}' is already used by "
-                    f"environment '{owners[value]}' (each environment needs its own)"
-                )
-            else:
-                owners[value] = name
+                found.setdefault(name, []).append(Problem(
+                    where, f"is already used by environment '{owners[value]}' (each environment needs its own)",
+                    value=value))
+            owners.setdefault(value, name)
     networks: list[tuple[str, ipaddress.IPv4Network]] = []
     for name, spec in specs.items():
         for other, cidr in networks:
             if spec.network.vpc_cidr.overlaps(cidr):
-                problems.append(
-                    f"{_show(directory / f'{name}.yaml')}: field 'network.vpc_cidr': {spec.network.vpc_cidr} "
-                    f"overlaps environment '{other}' ({cidr}); VPC CIDRs must not overlap"
-                )
+                found.setdefault(name, []).append(Problem(
+                    ("network", "vpc_cidr"), f"overlaps environment '{other}' ({cidr}); VPC CIDRs must not overlap"))
         networks.append((name, spec.network.vpc_cidr))
-    for name, spec in specs.items():
-        if spec.promotes_to is not None and spec.promotes_to not in specs | dict.fromkeys(broken):
-            problems.append(
-                f"{_show(directory / f'{name}.yaml')}: field 'promotes_to': '{spec.promotes_to}' is not an "
-                f"environment (allowed: {', '.join(sorted(set(specs) - {name}))})"
-            )
-    return problems
-
+    for source in (chain.problems(specs, broken), rules.cross_check(chain.ordered(specs))):
+        for name, problems in source.items():
+            found.setdefault(name, []).extend(problems)
+    return found
 
 
 def _show(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(path.absolute().relative_to(Path.cwd()))
     except ValueError:
         return str(path)

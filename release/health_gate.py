@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from platform_spec.model import EnvironmentSpec
+from platform_spec.rules.urls import url_problem
 
 SEVERITY_RANK = {"none": -1, "info": 0, "warning": 1, "critical": 2}
 """Known severities, lowest first (`none` is kube-prometheus-stack's Watchdog); an alert with an
@@ -24,6 +25,8 @@ unknown or missing severity counts as critical (fail closed)."""
 
 URL_OVERRIDE_VARIABLE = "ALERTMANAGER_URL"
 QUERY = "active=true&silenced=false&inhibited=false"
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+"""Largest alerts answer read (thousands of alerts fit); a larger one blocks."""
 
 
 @dataclass(frozen=True)
@@ -87,13 +90,15 @@ def check(spec: EnvironmentSpec, url: str | None = None, timeout: float = 5.0) -
     if not base:
         return GateResult(spec.name, "-", False, [f"{spec.name}: gitops.alertmanager_url is not set in the spec"])
     endpoint = f"{base.rstrip('/')}/api/v2/alerts?{QUERY}"
-    scheme = urllib.parse.urlsplit(endpoint).scheme
-    if scheme not in ("http", "https"):
-        return GateResult(spec.name, endpoint, False, [f"unsupported URL scheme '{scheme}' (allowed: http, https)"])
+    problem = url_problem(base, ("http", "https"))  # the same rule as the spec's (no file://, no credentials)
+    if problem:
+        return GateResult(spec.name, base, False, [f"Alertmanager URL {base!r} {problem}"])
     try:
         request = urllib.request.Request(endpoint, headers={"Accept": "application/json"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
+            body = response.read(MAX_ANSWER_BYTES + 1)
+        if len(body) > MAX_ANSWER_BYTES:
+            return GateResult(spec.name, endpoint, False, [f"answer larger than {MAX_ANSWER_BYTES:,} bytes"])
     except urllib.error.HTTPError as error:
         return GateResult(spec.name, endpoint, False, [f"Alertmanager answered HTTP {error.code} {error.reason}"])
     except (urllib.error.URLError, TimeoutError, OSError) as error:

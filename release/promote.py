@@ -126,7 +126,8 @@ def promote(
         raise PromotionRefused("health", gate.describe())
 
     path = directory / f"{target}.yaml"
-    original = path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as stream:  # keep CRLF line endings as they are
+        original = stream.read()
     updates = planned_updates(from_spec, to_spec, tag)
     try:
         edited = spec_edit.set_values(original, updates)
@@ -156,7 +157,7 @@ def _validate_copy(directory: Path, filename: str, text: str) -> None:
     with tempfile.TemporaryDirectory(prefix="promote-") as scratch:
         copy = Path(scratch) / "environments"
         shutil.copytree(directory, copy)
-        (copy / filename).write_text(text, encoding="utf-8")
+        (copy / filename).write_bytes(text.encode("utf-8"))
         try:
             load_all(copy)
         except SpecError as error:
@@ -166,7 +167,7 @@ def _validate_copy(directory: Path, filename: str, text: str) -> None:
 def _replace(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.chmod(temporary, path.stat().st_mode & 0o777)
         os.replace(temporary, path)

@@ -1,7 +1,8 @@
 """Minimal in-place edits of a spec file: only the characters of the changed values change.
 
-Comments, key order, quoting and line endings elsewhere in the file stay as they were, so a
-promotion's pull request shows exactly the promoted values.
+Comments, key order, quoting and line endings (LF or CRLF) elsewhere in the file stay as they
+were, so a promotion's pull request shows exactly the promoted values. Callers read and write the
+file with ``newline=""`` so that Python does not translate CRLF.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def set_values(text: str, updates: dict[tuple[str, ...], str]) -> str:
     A missing key is added to its block mapping, on a new line after the mapping's last entry.
     The result is checked: it must parse to the original data with exactly these updates.
     """
+    newline = "\r\n" if "\r\n" in text else "\n"
     edits: list[tuple[int, int, str]] = []
     for path, value in updates.items():
         mapping, node = find(yaml.compose(text), path)
@@ -55,10 +57,11 @@ def set_values(text: str, updates: dict[tuple[str, ...], str]) -> str:
         else:
             last_key, last_value = mapping.value[-1]
             indent = " " * last_key.start_mark.column
-            end = text.index("\n", last_value.end_mark.index) if "\n" in text[last_value.end_mark.index:] else len(text)
+            after = last_value.end_mark.index
+            end = text.index(newline, after) if newline in text[after:] else len(text)
             if last_value.end_mark.column == 0:  # block value ending at the start of the next line
-                end = last_value.end_mark.index - 1
-            edits.append((end, end, f"\n{indent}{path[-1]}: {scalar(value)}"))
+                end = after - len(newline)
+            edits.append((end, end, f"{newline}{indent}{path[-1]}: {scalar(value)}"))
     result = text
     for start, end, replacement in sorted(edits, reverse=True):
         result = result[:start] + replacement + result[end:]

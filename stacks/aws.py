@@ -16,12 +16,17 @@ the user's default jsii cache): the equivalence test and ``make bench`` compare 
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
 import importlib.util
 import os
 import re
+import shutil
 import sys
+import tempfile
 import types
+from collections.abc import Generator
 from pathlib import Path
 
 from plumbing.jsii_runtime import JSII_CACHE, eager
@@ -31,11 +36,47 @@ _EAGER_REQUIRE = re.compile(r'^exports\.([A-Za-z0-9_$]+) = require\("(\./[a-z0-9
 
 
 
+_scratch: list[Path] = []
+
+
 def configure_jsii() -> None:
-    """Point jsii at the project cache; must run before the kernel starts (first cdktf import)."""
+    """Point jsii at the project cache and give its client a scratch directory of our own; must run
+    before the kernel starts (first cdktf import)."""
     if not eager():
         os.environ.setdefault("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(JSII_CACHE))
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+
+@contextlib.contextmanager
+def jsii_scratch() -> Generator[None]:
+    """Temporary files made inside go below one directory of this process (while the kernel starts).
+
+    The Python jsii client writes its node runtime (~2 MB) into a ``tempfile.TemporaryDirectory()``
+    when the kernel starts and removes it only at interpreter exit, which the CLI's ``os._exit``
+    skips; the node kernel makes a ``jsii-kernel-*`` directory in its ``TMPDIR`` and may not reach
+    its own cleanup when its input closes. Both go below this directory, which
+    ``remove_jsii_scratch`` deletes right before that exit (and ``atexit`` after an ordinary exit).
+    """
+    if not _scratch:
+        _scratch.append(Path(tempfile.mkdtemp(prefix="sesacthon-jsii-")))
+        atexit.register(remove_jsii_scratch)
+    previous, tempfile.tempdir = tempfile.tempdir, str(_scratch[0])
+    previous_variable = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(_scratch[0])  # the node process copies the environment when it starts
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
+        if previous_variable is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous_variable
+
+
+def remove_jsii_scratch() -> None:
+    """Delete this process's scratch directory (call right before ``os._exit``)."""
+    for directory in _scratch:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def install_bindings() -> None:
@@ -46,6 +87,11 @@ def install_bindings() -> None:
     if PACKAGE in sys.modules:
         return
     configure_jsii()
+    with jsii_scratch():  # the first binding import starts the jsii kernel
+        _import_bindings()
+
+
+def _import_bindings() -> None:
     if eager():
         importlib.import_module(PACKAGE)
         return

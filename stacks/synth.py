@@ -37,6 +37,8 @@ def synth_to(outdir: Path, specs: list[EnvironmentSpec]) -> list[str]:
     Stacks of environments not selected are left as they are; ``manifest.json`` lists all
     stacks present afterwards. Returns the synthesized stack names.
     """
+    if outdir.exists() and not outdir.is_dir():
+        raise NotADirectoryError(f"{outdir}: is a file, not the synth output directory (move it away)")
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".synth-", dir=outdir) as scratch:
         build_app(specs, scratch).synth()

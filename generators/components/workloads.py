@@ -30,18 +30,11 @@ _CONTAINER_SECURITY = {"allowPrivilegeEscalation": False, "readOnlyRootFilesyste
 
 
 def workloads_union(specs: Iterable[EnvironmentSpec]) -> dict[str, Workload]:
-    """Every workload of every environment; the base needs the same image, kind and port everywhere."""
+    """Every workload of every environment. The loader has checked that a workload's image, kind and
+    port are the same everywhere (``platform_spec.rules.kubernetes.cross_check``), as the base needs."""
     union: dict[str, Workload] = {}
     for spec in specs:
         for workload in spec.workloads:
-            known = union.get(workload.name)
-            shared = (workload.kind, workload.image, workload.port)
-            if known is not None and (known.kind, known.image, known.port) != shared:
-                raise ValueError(
-                    f"environments/{spec.name}.yaml: field 'workloads' '{workload.name}': kind/image/port "
-                    f"{shared} differ from another environment's {(known.kind, known.image, known.port)}; "
-                    "the shared base needs them equal"
-                )
             union.setdefault(workload.name, workload)
     return union
 

@@ -13,14 +13,15 @@ class ReleasePipeline(SpecModel):
     github_repository: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
     """`owner/repo` whose GitHub Actions may assume the release role through OIDC."""
     create_oidc_provider: bool = True
-    """Create the account's GitHub OIDC provider (false when another stack in the account owns it)."""
+    """Create the account's GitHub OIDC provider; of the environments sharing an AWS account exactly one does
+    (false in the others)."""
 
 
 class Access(SpecModel):
     developers_may_assume: bool = False
     """Whether developers may assume this environment's developer role (dev only)."""
-    developer_principals: list[str] = Field(default_factory=list)
-    """IAM principal ARNs allowed to assume the developer role."""
+    developer_principals: list[str] = Field(default_factory=list, max_length=20)
+    """IAM principal ARNs (at most 20) allowed to assume the developer role."""
     release_pipeline: ReleasePipeline
     """The release pipeline, the only way into staging and prod."""
 

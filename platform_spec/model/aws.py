@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from platform_spec.model.base import SpecModel
+from platform_spec.model.base import Cidr, SpecModel
 
 NatMode = Literal["none", "single", "per-zone"]
 
@@ -16,30 +16,31 @@ class AwsTarget(SpecModel):
     account_id: str = Field(pattern=r"^\d{12}$")
     """The 12-digit AWS account; the provider refuses to run against any other account."""
     region: str = Field(default="ap-northeast-2", pattern=r"^[a-z]{2}-[a-z]+-\d$")
-    """AWS region of every resource of the environment."""
+    """AWS region of every resource of the environment (a region of the `aws` partition)."""
 
 
 class Zone(SpecModel):
     name: str = Field(pattern=r"^[a-z]{2}-[a-z]+-\d[a-z]$")
-    """Availability zone name, e.g. `ap-northeast-2a`."""
-    public_cidr: ipaddress.IPv4Network
-    """CIDR of the public subnet in this zone (load balancers, NAT gateway)."""
-    private_cidr: ipaddress.IPv4Network | None = None
-    """CIDR of the private subnet in this zone (cluster nodes); omit for a zone that only holds a public
-    subnet for the load balancer (an ALB needs subnets in two zones; dev keeps its nodes in one)."""
+    """Availability zone of the environment's region, e.g. `ap-northeast-2a`."""
+    public_cidr: Cidr
+    """CIDR of the public subnet in this zone (load balancers, NAT gateway); /16 to /28."""
+    private_cidr: Cidr | None = None
+    """CIDR of the private subnet in this zone (cluster nodes); holds the zone's nodes plus 5 AWS-reserved
+    addresses. Omit it for a zone that only holds a public subnet for the load balancer (an ALB needs subnets
+    in two zones; dev keeps its nodes in one)."""
 
 
 class Network(SpecModel):
-    vpc_cidr: ipaddress.IPv4Network
-    """The VPC CIDR; must not overlap any other environment's VPC."""
-    zones: list[Zone] = Field(min_length=1)
-    """Availability zones, each with a public subnet (an application load balancer needs two zones) and,
-    where nodes run, a private subnet; nodes spread round-robin over the zones with a private subnet."""
+    vpc_cidr: Cidr
+    """The VPC CIDR, /16 to /28; must not overlap any other environment's VPC."""
+    zones: list[Zone] = Field(min_length=1, max_length=6)
+    """Availability zones (2 to 6), each with a public subnet (an application load balancer needs two zones)
+    and, where nodes run, a private subnet; nodes spread round-robin over the zones with a private subnet."""
     nat: NatMode = "single"
-    """NAT gateways for the private subnets: `none`, `single` (cost), or `per-zone` (HA)."""
-    admin_cidrs: list[ipaddress.IPv4Network] = Field(default_factory=list)
-    """CIDRs allowed to reach the Kubernetes API (6443) on the control plane (Ansible connects through the SSM
-    session manager: no SSH port is open)."""
+    """NAT gateways for the private subnets: `none` (not in production), `single` (cost), or `per-zone` (HA)."""
+    admin_cidrs: list[Cidr] = Field(default_factory=list, max_length=20)
+    """CIDRs (at most 20) allowed to reach the Kubernetes API (6443) on the control plane; production allows
+    none wider than /8. Ansible connects through the SSM session manager: no SSH port is open."""
 
     @model_validator(mode="after")
     def _subnets_fit_the_vpc(self) -> Network:

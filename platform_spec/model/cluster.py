@@ -19,11 +19,12 @@ class NodeGroup(SpecModel):
     role: NodeRole
     """What the nodes do: `control-plane`, `api`, `worker` or `infra`."""
     count: int = Field(ge=1, le=50)
-    """Number of nodes: the control plane's fixed instances (one per zone), or an Auto Scaling Group's
-    desired capacity at creation (the cluster-autoscaler moves it between the guardrail's bounds)."""
+    """Number of nodes, 1 to 50 (an environment has at most 100 nodes, surge included): the control plane's
+    fixed instances (one per zone), or an Auto Scaling Group's desired capacity at creation (the
+    cluster-autoscaler moves it between the guardrail's bounds)."""
     instance_type: str = Field(pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
-    """EC2 instance type, e.g. `t3.small`."""
-    services: list[str] = Field(default_factory=list)
+    """EC2 instance type, e.g. `t3.small` (one the EC2 API knows; x86_64 for the default node image)."""
+    services: list[str] = Field(default_factory=list, max_length=20)
     """Workloads scheduled on this group; a single service also labels nodes `service=<name>`."""
     spot: bool = False
     """Run on Spot capacity through the Auto Scaling Group's mixed-instances policy (only where
@@ -51,13 +52,13 @@ class Autoscaling(SpecModel):
     min_size: int = Field(default=0, ge=0)
     """The cost guardrail: Auto Scaling Group minimum per node group when not `always_on` (dev 0, staging 1);
     the cluster-autoscaler scales idle groups down to it."""
-    max_surge: int = Field(default=1, ge=0)
+    max_surge: int = Field(default=1, ge=0, le=50)
     """How many nodes above `count` the cluster-autoscaler may add per group (the group's maximum)."""
 
 
 class Cluster(SpecModel):
-    node_groups: list[NodeGroup] = Field(min_length=1)
-    """Cluster nodes by role (see the 13-node layout in the seed)."""
+    node_groups: list[NodeGroup] = Field(min_length=1, max_length=30)
+    """Cluster nodes by role (1 to 30 groups; see the 13-node layout in the seed)."""
     spot_allowed: bool = False
     """Whether node groups may use Spot capacity (dev only by policy)."""
     autoscaling: Autoscaling = Autoscaling()
@@ -69,7 +70,7 @@ class Cluster(SpecModel):
     """Kubernetes version: kubespray's `kube_version` and the kubeadm/kubelet packages the Auto Scaling
     nodes install (kubespray v2.29.1 supports 1.33.x)."""
     node_image_parameter: str = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64"
-    """Public SSM parameter holding the node AMI id."""
+    """Public SSM parameter holding the node AMI id (a `/`-rooted parameter name)."""
 
     @model_validator(mode="after")
     def _groups_are_consistent(self) -> Cluster:

@@ -4,41 +4,42 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from platform_spec.model.access import Access
 from platform_spec.model.aws import AwsTarget, Dns, Network
-from platform_spec.model.base import SpecModel
+from platform_spec.model.base import RESERVED_NAMES, SpecModel
 from platform_spec.model.cluster import Cluster
 from platform_spec.model.gitops import GitOps, Workload
 
 
 class GitRefs(SpecModel):
-    refs: list[str] = Field(min_length=1)
-    """Git refs (glob patterns) whose changes deploy to this environment, e.g. `feature/*`."""
-    target_revision: str = Field(min_length=1)
-    """What ArgoCD tracks for this environment: a branch (`develop`, `main`) or a promoted tag."""
-    release_tag: str | None = None
-    """The release tag currently promoted to this environment (set by `make promote`)."""
+    refs: list[str] = Field(min_length=1, max_length=20)
+    """Git refs (1 to 20 branch names or patterns, `*` for any part) whose changes deploy here, e.g. `feature/*`."""
+    target_revision: str = Field(min_length=1, max_length=255)
+    """What ArgoCD tracks for this environment: a branch (`develop`, `main`), a promoted tag or a commit SHA."""
+    release_tag: str | None = Field(default=None, max_length=255)
+    """The release tag currently promoted to this environment (set by `make promote`; a valid Git tag name)."""
 
 
 class EnvironmentSpec(SpecModel):
     """One environment of the platform: everything that differs between environments."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9]{1,15}$")
-    """Environment name; must equal the file name (`environments/<name>.yaml`)."""
+    """Environment name; must equal the file name (`environments/<name>.yaml`); `all` is reserved."""
     short_name: str = Field(pattern=r"^[a-z][a-z0-9]{1,7}$")
     """Short name used in AWS resource names (`sesacthon-<short_name>`)."""
     project: str = Field(default="sesacthon", pattern=r"^[a-z][a-z0-9]{1,15}$")
     """Project name: prefix of resources and SSM paths."""
-    purpose: str = Field(min_length=1)
-    """What the environment is for."""
-    operated_by: str = Field(min_length=1)
-    """Team operating the environment (tagged on every resource as `Owner`)."""
+    purpose: str = Field(min_length=1, max_length=256)
+    """What the environment is for (at most 256 characters)."""
+    operated_by: str = Field(min_length=1, max_length=256)
+    """Team operating the environment (tagged on every resource as `Owner`: letters, digits, spaces, `_.:/=+-@`)."""
     tier: Literal["development", "staging", "production"]
     """Environment tier; production enforces the HA and access invariants."""
     promotes_to: str | None = None
-    """The environment a release moves to next (dev → staging → prod)."""
+    """The environment a release moves to next (dev → staging → prod): another environment of the same
+    or a higher tier that nothing else promotes to, never back along the chain."""
     git: GitRefs
     """Git refs that deploy here and what ArgoCD tracks."""
     aws: AwsTarget
@@ -55,8 +56,15 @@ class EnvironmentSpec(SpecModel):
     """Who may assume which role."""
     gitops: GitOps
     """ArgoCD and Kubernetes settings."""
-    workloads: list[Workload] = Field(min_length=1)
-    """Services deployed on the cluster (APIs and workers)."""
+    workloads: list[Workload] = Field(min_length=1, max_length=50)
+    """Services deployed on the cluster (1 to 50 APIs and workers, each name once)."""
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_NAMES:
+            raise ValueError(f"'{value}' is reserved: ENV={value} selects every environment (allowed: another name)")
+        return value
 
     @model_validator(mode="after")
     def _environment_invariants(self) -> EnvironmentSpec:

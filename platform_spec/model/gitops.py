@@ -16,23 +16,28 @@ Severity = Literal["info", "warning", "critical"]
 
 
 class ChangeWindow(SpecModel):
-    schedule: str = Field(pattern=r"^(\S+\s+){4}\S+$")
-    """Cron expression of the window's start (ArgoCD sync window syntax)."""
+    schedule: str = Field(min_length=1, max_length=100)
+    """Cron expression of the window's start: five fields (minute hour day-of-month month day-of-week, Sunday = 0),
+    read the same by Argo CD's sync window and the pipeline gate; it must open at least once a year."""
     duration: str = Field(pattern=r"^\d+[hm]$")
-    """Length of the window, e.g. `2h`."""
+    """Length of the window, `<n>h` or `<n>m`, from 1m to 168h, e.g. `2h`."""
     timezone: str = "Asia/Seoul"
-    """Time zone of the schedule."""
+    """IANA time zone of the schedule, e.g. `Asia/Seoul`, `UTC`."""
+
+
+QUANTITY_PATTERN = r"^[+]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$"
+"""A Kubernetes resource quantity (k8s.io/apimachinery resource.Quantity), e.g. `250m`, `1`, `0.5`, `128Mi`, `1G`."""
 
 
 class Resources(SpecModel):
-    cpu_request: str = Field(pattern=r"^\d+m?$")
-    """CPU request, e.g. `100m`."""
-    memory_request: str = Field(pattern=r"^\d+(Mi|Gi)$")
-    """Memory request, e.g. `128Mi`."""
-    cpu_limit: str = Field(pattern=r"^\d+m?$")
-    """CPU limit."""
-    memory_limit: str = Field(pattern=r"^\d+(Mi|Gi)$")
-    """Memory limit."""
+    cpu_request: str = Field(pattern=QUANTITY_PATTERN, max_length=32)
+    """CPU request, a Kubernetes quantity, e.g. `100m`; at most `cpu_limit`."""
+    memory_request: str = Field(pattern=QUANTITY_PATTERN, max_length=32)
+    """Memory request, e.g. `128Mi`; at most `memory_limit`."""
+    cpu_limit: str = Field(pattern=QUANTITY_PATTERN, max_length=32)
+    """CPU limit, above zero (a quoted number such as `"1"`, or `1500m`)."""
+    memory_limit: str = Field(pattern=QUANTITY_PATTERN, max_length=32)
+    """Memory limit, above zero."""
 
 
 class Workload(SpecModel):
@@ -54,9 +59,9 @@ class GitOps(SpecModel):
     cluster_name: str = "in-cluster"
     """ArgoCD destination cluster name (ApplicationSet cluster generator)."""
     cluster_server: str = "https://kubernetes.default.svc"
-    """ArgoCD destination API server."""
+    """ArgoCD destination API server: an `https://` URL."""
     repo_url: str = "https://github.com/sesacthon/platform.git"
-    """Git repository ArgoCD reads the overlays from."""
+    """Git repository ArgoCD reads the overlays from (`https://`, `ssh://` or `git@host:path`)."""
     policy_action: PolicyAction = "Audit"
     """Kyverno `validationFailureAction`: Audit (dev) or Enforce (prod)."""
     high_availability: bool = False
@@ -72,11 +77,12 @@ class GitOps(SpecModel):
     change_window: ChangeWindow | None = None
     """Window in which prod syncs and applies are allowed (ArgoCD sync window, pipeline gate)."""
     alertmanager_url: str | None = None
-    """Alertmanager API base URL used by the promotion health gate."""
+    """Alertmanager API base URL used by the promotion health gate (`http://` or `https://`, no credentials)."""
     alert_severity: Severity = "warning"
     """Alerts at or above this severity block promotion out of this environment."""
     hook_image: str = Field(default="docker.io/curlimages/curl:8.11.1", pattern=r"^[a-z0-9./_-]+:[A-Za-z0-9_.-]+$")
-    """Pinned image of the PreSync/PostSync validation hook Jobs (`auto-with-hooks` only)."""
+    """Pinned image (`repository:tag`, never `latest`) of the PreSync/PostSync validation hook Jobs
+    (`auto-with-hooks` only)."""
 
     @field_validator("image_tag")
     @classmethod

@@ -139,7 +139,8 @@ def test_changes_against_a_git_ref(tmp_path: Path, project_root: Path) -> None:
     ("args", "message"),
     [
         (["staging"], "Missing argument 'B'"),
-        (["staging", "qa"], "error: no such environment 'qa' (allowed: dev, staging, prod)"),
+        (["staging", "qa"], "error: B=qa: no such environment (allowed: dev, staging, prod)"),
+            (["dev", "dev"], "error: A and B are both 'dev': name two different environments"),
     ],
 )
 def test_cli_errors_are_clear(args: list[str], message: str) -> None:

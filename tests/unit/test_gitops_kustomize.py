@@ -189,10 +189,14 @@ def test_argocd_cm_carries_the_application_health_check() -> None:
 
 
 def test_conflicting_workloads_across_environments_are_refused(specs: dict[str, EnvironmentSpec]) -> None:
+    """The shared base needs one image, kind and port per workload; the spec layer refuses a conflict
+    before anything renders (``check`` and ``synth`` say the same)."""
+    from platform_spec.rules.kubernetes import cross_check
+
     workloads = [w.model_copy(update={"port": 9000}) if w.name == "auth" else w for w in specs["dev"].workloads]
     changed = specs["dev"].model_copy(update={"workloads": workloads})
-    with pytest.raises(ValueError, match="auth"):
-        gitops.base_files([changed, specs["prod"]])
+    [problem] = cross_check({"prod": specs["prod"], "dev": changed})["dev"]
+    assert problem.path == ("workloads", 2, "port") and "'auth'" in problem.reason and problem.allowed == "8000"
 
 
 def test_no_yaml_anchors_even_for_shared_objects(specs: dict[str, EnvironmentSpec]) -> None:

@@ -130,7 +130,7 @@ def test_prod_destroy_refuses_without_confirmation(capsys: pytest.CaptureFixture
 
 def test_unknown_environment_is_one_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["plan", "nope"]) == ExitCode.INVALID
-    assert "no such environment 'nope'" in capsys.readouterr().err
+    assert "ENV=nope: no such environment" in capsys.readouterr().err
 
 
 def test_unlock_needs_a_lock_id(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from platform_spec.model import ChangeWindow, EnvironmentSpec
-from release.change_window import describe, matches, parse_cron
+from release.change_window import describe, window_start
 from tests.conftest import run_cli
 
 PROD_WINDOW = ChangeWindow(schedule="0 22 * * 2", duration="2h", timezone="Asia/Seoul")
@@ -38,17 +38,29 @@ def test_window_crossing_midnight_and_minutes() -> None:
     assert not describe(window, datetime(2026, 12, 5, 1, 0, tzinfo=UTC))[0]
 
 
-def test_cron_fields() -> None:
-    schedule = parse_cron("*/15 9-17 * * 1-5")
-    assert schedule[0] == {0, 15, 30, 45}
-    assert schedule[1] == set(range(9, 18))
-    assert matches(schedule, datetime(2026, 12, 1, 9, 45))  # a Tuesday
-    assert not matches(schedule, datetime(2026, 12, 6, 9, 45))  # a Sunday
-    assert 0 in parse_cron("0 0 * * 7")[4]  # 7 is Sunday too
-    with pytest.raises(ValueError, match="outside"):
-        parse_cron("61 * * * *")
-    with pytest.raises(ValueError, match="5 fields"):
-        parse_cron("* * *")
+def test_steps_ranges_and_names() -> None:
+    window = ChangeWindow(schedule="*/15 9-17 * * mon-fri", duration="10m", timezone="UTC")
+    assert describe(window, datetime(2026, 12, 1, 9, 49, tzinfo=UTC))[0]  # a Tuesday, opened 9:45
+    assert not describe(window, datetime(2026, 12, 1, 9, 55, tzinfo=UTC))[0]  # 9:45 + 10m closed at 9:55
+    assert not describe(window, datetime(2026, 12, 6, 9, 49, tzinfo=UTC))[0]  # a Sunday
+
+
+def test_dst_gap_follows_debian_cron() -> None:
+    """02:30 does not exist on 2026-03-29 in Berlin; Debian cron (and cronsim) runs such a job at 03:00."""
+    window = ChangeWindow(schedule="30 2 * * *", duration="30m", timezone="Europe/Berlin")
+    start = window_start(window, datetime(2026, 3, 29, 1, 10, tzinfo=UTC))  # 03:10 CEST
+    assert start is not None and start.utcoffset() is not None
+
+
+def test_a_long_window_is_answered_at_once() -> None:
+    """The gate finds the last opening in one step: a week-long window costs nothing."""
+    import time
+
+    window = ChangeWindow(schedule="0 0 1 1 *", duration="168h", timezone="UTC")
+    started = time.perf_counter()
+    assert describe(window, datetime(2027, 1, 7, 23, 59, tzinfo=UTC))[0]
+    assert not describe(window, datetime(2027, 6, 1, tzinfo=UTC))[0]
+    assert time.perf_counter() - started < 0.5
 
 
 def test_cli_exit_codes(specs: dict[str, EnvironmentSpec]) -> None:
