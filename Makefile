@@ -89,7 +89,7 @@ clean: ## Remove build output (keeps the virtualenv and caches)
 	rm -rf cdktf.out
 
 # --- deploying (honours AWS_* incl. AWS_ENDPOINT_URL; exit codes: see `sesacthon --help`) ---
-.PHONY: bootstrap deploy apply-terraform plan drift inventory destroy unlock resync
+.PHONY: bootstrap deploy apply-terraform plan drift inventory destroy unlock resync delegation
 
 bootstrap: tools ## Create ENV's state bucket + lock table (the <env>-state stack, local state in .state/)
 	$(CLI) bootstrap -- "$$ENV"
@@ -111,6 +111,9 @@ inventory: tools ## Write ansible/inventory/ENV/hosts.ini and ansible/group_vars
 
 destroy: tools ## Destroy ENV's platform stack (prod: CONFIRM=prod)
 	$(CLI) destroy --confirm "$$CONFIRM" -- "$$ENV"
+
+delegation: venv ## Does ENV's parent zone delegate to ENV's published name servers? exit 3 + the spec entry if not
+	$(CLI) delegation "$$ENV"
 
 unlock: tools ## Release a stale state lock: make unlock ENV=dev LOCK_ID=<id from the lock message>
 	$(CLI) unlock --lock-id "$$LOCK_ID" -- "$$ENV"

@@ -113,4 +113,18 @@ def resync(env: str, parameter: str | None, context: str | None, dry_run: bool) 
     return ExitCode.OK
 
 
-COMMANDS = (bootstrap, deploy, plan, drift, inventory, destroy, unlock, resync)
+@click.command()
+@click.argument("env", metavar="ENV")
+@reported
+def delegation(env: str) -> ExitCode:
+    """Check that ENV's parent zone delegates to the name servers ENV publishes: exit 3 and print the
+    dns.delegations entry to add when it does not (run with ENV's account credentials)."""
+    from ops.delegation import report
+    from platform_spec.loader import load_all
+
+    code, message = report(one(env), load_all().values())
+    click.echo(message)
+    return code
+
+
+COMMANDS = (bootstrap, deploy, plan, drift, inventory, destroy, unlock, resync, delegation)

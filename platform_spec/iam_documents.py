@@ -106,9 +106,18 @@ def _read_own_parameters(spec: EnvironmentSpec) -> Policy:
 
 
 def node_policy(spec: EnvironmentSpec) -> Policy:
-    """What nodes may do: read the environment's own SSM parameters (External Secrets)."""
+    """What nodes may do: read the join parameters (Auto Scaling nodes join on their own) and describe EC2.
+
+    Add-ons get their AWS permissions from their own roles (IRSA, ``addon_policies.py``), never from the node.
+    """
+    join = f"arn:aws:ssm:{spec.aws.region}:{spec.aws.account_id}:parameter{spec.ssm_root}/cluster/join/*"
     return _document(
-        _read_own_parameters(spec),
+        {
+            "Sid": "ReadJoinParameters",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParameter"],
+            "Resource": [join],
+        },
         {
             "Sid": "DescribeForCloudProvider",
             "Effect": "Allow",

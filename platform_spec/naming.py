@@ -32,3 +32,33 @@ def root_application(spec: EnvironmentSpec) -> str:
 def application(spec: EnvironmentSpec, component: str) -> str:
     """Name of the Argo CD Application of one wave-plan component."""
     return f"{spec.name}-{component}"
+
+
+def cluster_name(spec: EnvironmentSpec) -> str:
+    """The Kubernetes cluster's name (cluster-autoscaler tags, the ALB controller's ``clusterName``)."""
+    return spec.prefix
+
+
+def oidc_bucket(spec: EnvironmentSpec) -> str:
+    """S3 bucket serving the service-account issuer's discovery document and JWKS (public, read-only)."""
+    return f"{spec.prefix}-oidc"
+
+
+def oidc_issuer(spec: EnvironmentSpec) -> str:
+    """The kube-apiserver's ``--service-account-issuer`` (the bucket's regional HTTPS URL)."""
+    return f"https://{oidc_bucket(spec)}.s3.{spec.aws.region}.amazonaws.com"
+
+
+def oidc_jwks_uri(spec: EnvironmentSpec) -> str:
+    """The kube-apiserver's ``--service-account-jwks-uri`` (published by the control-plane play)."""
+    return f"{oidc_issuer(spec)}/keys.json"
+
+
+def ansible_transfer_bucket(spec: EnvironmentSpec) -> str:
+    """S3 bucket the ``community.aws.aws_ssm`` connection moves files through."""
+    return f"{spec.prefix}-ansible-ssm"
+
+
+def node_group_asg(spec: EnvironmentSpec, group: str) -> str:
+    """Auto Scaling Group name of a node group."""
+    return f"{spec.prefix}-{group}"

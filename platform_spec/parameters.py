@@ -26,9 +26,14 @@ class Parameter:
         return f"{spec.ssm_root}/{self.relative}"
 
 
+JOIN_TOKEN = Parameter("cluster/join/token", "SecureString", "kubeadm bootstrap token for Auto Scaling nodes")
+"""Written by the control-plane play (ansible/post-install.yml), read by the nodes' user data."""
+JOIN_CA_HASH = Parameter("cluster/join/ca-cert-hash", "SecureString", "sha256:<hash> of the cluster CA's public key")
+"""Written by the control-plane play, read by the nodes' user data (``--discovery-token-ca-cert-hash``)."""
+
+
 def layout(spec: EnvironmentSpec) -> list[Parameter]:
-    """Every parameter the platform stack writes, in a stable order."""
-    roles = sorted({group.role for group in spec.cluster.node_groups}, key=ROLES.index)
+    """Every parameter the platform stack writes, in a stable order (the join parameters are the play's)."""
     return [
         Parameter("network/vpc-id", "String", "VPC id"),
         Parameter("network/public-subnets", "StringList", "Public subnet ids, zone order"),
@@ -37,9 +42,11 @@ def layout(spec: EnvironmentSpec) -> list[Parameter]:
         Parameter("network/sg-nodes", "String", "Security group of cluster nodes"),
         Parameter("ingress/acm-arn", "String", "ACM certificate for the ingress"),
         Parameter("dns/zone-id", "String", "Route 53 hosted zone id"),
+        Parameter("dns/name-servers", "StringList", "Name servers of the public zone (the parent delegates to them)"),
         Parameter("cluster/region", "String", "AWS region"),
         Parameter("cluster/domain", "String", "DNS domain"),
-        Parameter("cluster/api-endpoint", "String", "Kubernetes API endpoint"),
-        *[Parameter(f"cluster/nodes/{role}", "StringList", f"Private IPs of {role} nodes") for role in roles],
+        Parameter("cluster/api-endpoint", "String", "Kubernetes API endpoint (private zone)"),
+        Parameter("cluster/oidc-issuer", "String", "Service-account issuer URL (IRSA)"),
+        Parameter("cluster/nodes/control-plane", "StringList", "Private IPs of the control-plane nodes"),
         *[Parameter(f"data/{name}", "SecureString", f"Generated {name}") for name in DATA_SECRETS],
     ]

@@ -1,4 +1,8 @@
-"""Cluster nodes by role: one EC2 instance per node, spread round-robin over the zones."""
+"""The control plane: the nodes' instance role, the node AMI, and one fixed instance per control-plane node.
+
+Control-plane nodes are fixed instances, one per zone (etcd needs a quorum and stable members); every
+other node group is an Auto Scaling Group (``stacks/node_groups.py``).
+"""
 
 from __future__ import annotations
 
@@ -10,47 +14,54 @@ from cdktf_cdktf_provider_aws.iam_instance_profile import IamInstanceProfile
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from cdktf_cdktf_provider_aws.instance import (
-    Instance,
-    InstanceInstanceMarketOptions,
-    InstanceMetadataOptions,
-    InstanceRootBlockDevice,
-)
+from cdktf_cdktf_provider_aws.instance import Instance, InstanceMetadataOptions, InstanceRootBlockDevice
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.subnet import Subnet
 from constructs import Construct
 
 from platform_spec.iam_documents import node_policy, node_trust_policy, to_json
 from platform_spec.model import EnvironmentSpec, NodeGroup
+from platform_spec.naming import cluster_name
 
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+METADATA_HOP_LIMIT = 1
+"""IMDSv2 responses reach the node itself but not a pod behind the container network's extra hop (EC2 user
+guide, "Configure the instance metadata options": a hop limit of 1 keeps containers from the node role)."""
 
 
 @dataclass(frozen=True)
 class Node:
-    """A node placed by :func:`placement`: name, group, zone index."""
+    """A control-plane node placed by :func:`placement`: name, group, zone (a zone with a private subnet)."""
 
     name: str
     group: NodeGroup
-    zone_index: int
+    zone: str
 
 
 def placement(spec: EnvironmentSpec) -> list[Node]:
-    """Every node of the spec with its zone, in a stable order (group order, then index)."""
-    nodes: list[Node] = []
-    position = 0
-    for group in spec.cluster.node_groups:
-        for index in range(group.count):
-            nodes.append(Node(f"{group.name}-{index + 1}", group, position % len(spec.network.zones)))
-            position += 1
-    return nodes
+    """The control-plane nodes, one per zone in zone order (the spec checks there are enough zones)."""
+    group = spec.cluster.control_plane
+    zones = spec.network.node_zones
+    return [Node(f"{group.name}-{index + 1}", group, zones[index % len(zones)].name) for index in range(group.count)]
+
+
+def cluster_tags(spec: EnvironmentSpec) -> dict[str, str]:
+    """``kubernetes.io/cluster/<name>: owned``: the tag cloud controllers and the dynamic inventory filter by."""
+    return {f"kubernetes.io/cluster/{cluster_name(spec)}": "owned"}
+
+
+def metadata_options() -> InstanceMetadataOptions:
+    """IMDSv2 only, hop limit 1 (no pod reaches the node's credentials)."""
+    return InstanceMetadataOptions(
+        http_tokens="required", http_endpoint="enabled", http_put_response_hop_limit=METADATA_HOP_LIMIT
+    )
 
 
 class Cluster(Construct):
-    """Instance role and profile, the node AMI lookup, and one ``aws_instance`` per node.
+    """Instance role and profile, the node AMI lookup, and one ``aws_instance`` per control-plane node.
 
-    Inputs: spec, private subnets (zone order), security groups. Output: ``instances``, a list of
-    ``(Node, aws_instance)`` in placement order.
+    Inputs: spec, private subnets by zone name, security groups. Outputs: ``instances`` (``(Node,
+    aws_instance)`` in placement order), ``profile``, ``image`` and ``role``.
     """
 
     def __init__(
@@ -59,48 +70,40 @@ class Cluster(Construct):
         construct_id: str,
         *,
         spec: EnvironmentSpec,
-        private_subnets: list[Subnet],
+        private_subnets: dict[str, Subnet],
         node_security_group: SecurityGroup,
         control_plane_security_group: SecurityGroup,
     ) -> None:
         super().__init__(scope, construct_id)
         prefix = spec.prefix
-        role = IamRole(self, "node-role", name=f"{prefix}-node", assume_role_policy=to_json(node_trust_policy()))
-        IamRolePolicy(self, "node-policy", name=f"{prefix}-node", role=role.id, policy=to_json(node_policy(spec)))
-        IamRolePolicyAttachment(self, "node-ssm-core", role=role.name, policy_arn=SSM_CORE_POLICY)
-        profile = IamInstanceProfile(self, "node-profile", name=f"{prefix}-node", role=role.name)
-        image = DataAwsSsmParameter(self, "node-image", name=spec.cluster.node_image_parameter)
+        self.role = IamRole(self, "node-role", name=f"{prefix}-node",
+                            assume_role_policy=to_json(node_trust_policy()))
+        IamRolePolicy(self, "node-policy", name=f"{prefix}-node", role=self.role.id, policy=to_json(node_policy(spec)))
+        IamRolePolicyAttachment(self, "node-ssm-core", role=self.role.name, policy_arn=SSM_CORE_POLICY)
+        self.profile = IamInstanceProfile(self, "node-profile", name=f"{prefix}-node", role=self.role.name)
+        self.image = DataAwsSsmParameter(self, "node-image", name=spec.cluster.node_image_parameter)
         self.instances: list[tuple[Node, Instance]] = []
         for node in placement(spec):
             group = node.group
-            security_groups = [node_security_group.id]
-            if group.role == "control-plane":
-                security_groups.append(control_plane_security_group.id)
             tags = {
                 "Name": f"{prefix}-{node.name}",
                 "Role": group.role,
                 "NodeGroup": group.name,
-                "Services": ",".join(group.services),
+                **cluster_tags(spec),
             }
-            market = InstanceInstanceMarketOptions(market_type="spot") if group.spot else None
-            self.instances.append(
-                (
-                    node,
-                    Instance(
-                        self,
-                        f"node-{node.name}",
-                        ami=image.value,
-                        instance_type=group.instance_type,
-                        subnet_id=private_subnets[node.zone_index].id,
-                        vpc_security_group_ids=security_groups,
-                        iam_instance_profile=profile.name,
-                        instance_market_options=market,
-                        metadata_options=InstanceMetadataOptions(http_tokens="required", http_endpoint="enabled"),
-                        root_block_device=InstanceRootBlockDevice(
-                            volume_size=group.volume_gb, volume_type="gp3", encrypted=True
-                        ),
-                        lifecycle=TerraformResourceLifecycle(ignore_changes=["ami"]),
-                        tags=tags,
-                    ),
-                )
+            instance = Instance(
+                self,
+                f"node-{node.name}",
+                ami=self.image.value,
+                instance_type=group.instance_type,
+                subnet_id=private_subnets[node.zone].id,
+                vpc_security_group_ids=[node_security_group.id, control_plane_security_group.id],
+                iam_instance_profile=self.profile.name,
+                metadata_options=metadata_options(),
+                root_block_device=InstanceRootBlockDevice(
+                    volume_size=group.volume_gb, volume_type="gp3", encrypted=True
+                ),
+                lifecycle=TerraformResourceLifecycle(ignore_changes=["ami"]),
+                tags=tags,
             )
+            self.instances.append((node, instance))

@@ -18,8 +18,8 @@ from platform_spec.model import EnvironmentSpec
 class Network(Construct):
     """The environment's VPC.
 
-    Inputs: the spec's ``network`` section. Outputs: ``vpc``, ``public_subnets`` and
-    ``private_subnets`` (lists in zone order).
+    Inputs: the spec's ``network`` section. Outputs: ``vpc``, ``public_subnets`` (every zone) and
+    ``private_subnets`` (zones with a private CIDR; also ``private_subnets_by_zone``), in zone order.
     Routes are standalone ``aws_route`` resources (inline route blocks need every attribute).
     """
 
@@ -43,24 +43,28 @@ class Network(Construct):
         )
         self.public_subnets: list[Subnet] = []
         self.private_subnets: list[Subnet] = []
-        nat_gateways: list[NatGateway] = []
+        self.private_subnets_by_zone: dict[str, Subnet] = {}
+        nat_gateways: dict[str, NatGateway] = {}
+        node_zones = [zone.name for zone in network.node_zones]
         for zone in network.zones:
             public = self._subnet("public", zone.name, str(zone.public_cidr), prefix, public=True)
             self._associate(f"public-{zone.name}", public, public_routes)
             self.public_subnets.append(public)
-            if network.nat == "per-zone" or (network.nat == "single" and not nat_gateways):
-                nat_gateways.append(self._nat_gateway(zone.name, public, prefix, gateway))
-        for index, zone in enumerate(network.zones):
+            per_zone = network.nat == "per-zone" and zone.name in node_zones
+            if per_zone or (network.nat == "single" and not nat_gateways and zone.name == node_zones[0]):
+                nat_gateways[zone.name] = self._nat_gateway(zone.name, public, prefix, gateway)
+        for zone in network.node_zones:
             private = self._subnet("private", zone.name, str(zone.private_cidr), prefix, public=False)
             routes = self._route_table(f"private-{zone.name}", prefix)
             if nat_gateways:
-                nat = nat_gateways[index] if network.nat == "per-zone" else nat_gateways[0]
+                nat = nat_gateways.get(zone.name) or next(iter(nat_gateways.values()))
                 Route(
                     self, f"private-default-{zone.name}", route_table_id=routes.id,
                     destination_cidr_block="0.0.0.0/0", nat_gateway_id=nat.id,
                 )
             self._associate(f"private-{zone.name}", private, routes)
             self.private_subnets.append(private)
+            self.private_subnets_by_zone[zone.name] = private
 
     def _subnet(self, kind: str, zone: str, cidr: str, prefix: str, *, public: bool) -> Subnet:
         role_tag = "kubernetes.io/role/elb" if public else "kubernetes.io/role/internal-elb"

@@ -18,7 +18,7 @@ ParameterValue = str | list[str]
 
 
 class NodeOutput(TypedDict):
-    """One node of the ``nodes`` output, by node name (what `make inventory` reads)."""
+    """One control-plane node of the ``nodes`` output, by node name (what `make inventory` reads)."""
 
     role: str
     group: str
@@ -28,7 +28,15 @@ class NodeOutput(TypedDict):
     services: list[str]
 
 
-OutputValue = str | list[str] | dict[str, NodeOutput]
+class NodeGroupOutput(TypedDict):
+    """One Auto Scaling node group of the ``node_groups`` output, by group name."""
+
+    asg_name: str
+    min_size: float
+    max_size: float
+
+
+OutputValue = str | list[str] | dict[str, str] | dict[str, NodeOutput] | dict[str, NodeGroupOutput]
 """A Terraform output's value."""
 
 

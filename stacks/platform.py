@@ -9,11 +9,16 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from constructs import Construct
 
 from platform_spec.model import EnvironmentSpec
+from platform_spec.naming import oidc_issuer
+from stacks.addon_roles import AddonRoles
+from stacks.ansible_access import AnsibleAccess
 from stacks.cluster import Cluster
 from stacks.dns import Dns
 from stacks.iam import Access
+from stacks.irsa import Irsa
 from stacks.network import Network
-from stacks.parameters import NodeOutput, Parameters, outputs
+from stacks.node_groups import NodeGroups
+from stacks.parameters import NodeGroupOutput, NodeOutput, Parameters, outputs
 from stacks.security_groups import SecurityGroups
 from stacks.state_backend import StateBackend
 
@@ -77,20 +82,22 @@ class PlatformStack(TerraformStack):
             self,
             "cluster",
             spec=spec,
-            private_subnets=network.private_subnets,
+            private_subnets=network.private_subnets_by_zone,
             node_security_group=groups.nodes,
             control_plane_security_group=groups.control_plane,
         )
+        node_groups = NodeGroups(
+            self, "node-groups", spec=spec, private_subnets=network.private_subnets,
+            node_security_group=groups.nodes, profile=cluster.profile, image=cluster.image,
+        )
         access = Access(self, "access", spec=spec)
-        control_plane_ips = [
-            instance.private_ip for node, instance in cluster.instances if node.group.role == "control-plane"
-        ]
-        dns = Dns(self, "dns", spec=spec, control_plane_ips=control_plane_ips)
+        control_plane_ips = [instance.private_ip for _, instance in cluster.instances]
+        dns = Dns(self, "dns", spec=spec, vpc=network.vpc, control_plane_ips=control_plane_ips)
+        irsa = Irsa(self, "irsa", spec=spec)
+        addon_roles = AddonRoles(self, "addon-roles", spec=spec, provider=irsa.provider, zone_id=dns.zone.zone_id)
+        transfer = AnsibleAccess(self, "ansible-access", spec=spec)
 
-        ips_by_role: dict[str, list[str]] = {}
-        for node, instance in cluster.instances:
-            ips_by_role.setdefault(node.group.role, []).append(instance.private_ip)
-        api_endpoint = f"https://k8s-api.{spec.dns.domain}:6443"
+        api_endpoint = f"https://{spec.dns.api_name}:6443"
         Parameters(
             self,
             "parameters",
@@ -101,24 +108,30 @@ class PlatformStack(TerraformStack):
                 "network/private-subnets": [subnet.id for subnet in network.private_subnets],
                 "network/sg-alb": groups.alb.id,
                 "network/sg-nodes": groups.nodes.id,
-                "ingress/acm-arn": dns.certificate.arn,
+                "ingress/acm-arn": dns.certificate_arn,
                 "dns/zone-id": dns.zone.zone_id,
+                "dns/name-servers": dns.zone.name_servers,
                 "cluster/region": spec.aws.region,
                 "cluster/domain": spec.dns.domain,
                 "cluster/api-endpoint": api_endpoint,
-                **{f"cluster/nodes/{role}": ips for role, ips in ips_by_role.items()},
+                "cluster/oidc-issuer": oidc_issuer(spec),
+                "cluster/nodes/control-plane": control_plane_ips,
             },
         )
         nodes: dict[str, NodeOutput] = {
             node.name: {
                 "role": node.group.role,
                 "group": node.group.name,
-                "zone": spec.network.zones[node.zone_index].name,
+                "zone": node.zone,
                 "private_ip": instance.private_ip,
                 "instance_id": instance.id,
                 "services": list(node.group.services),
             }
             for node, instance in cluster.instances
+        }
+        scaling: dict[str, NodeGroupOutput] = {
+            name: {"asg_name": group.name, "min_size": group.min_size, "max_size": group.max_size}
+            for name, group in node_groups.groups.items()
         }
         outputs(
             self,
@@ -132,5 +145,10 @@ class PlatformStack(TerraformStack):
                 "release_role_arn": access.release_role.arn,
                 "developer_role_arn": access.developer_role.arn if access.developer_role else "",
                 "nodes": nodes,
+                "node_groups": scaling,
+                "name_servers": dns.zone.name_servers,
+                "oidc_provider_arn": irsa.provider.arn,
+                "ansible_transfer_bucket": transfer.bucket.bucket,
+                "addon_role_arns": {name: role.arn for name, role in addon_roles.roles.items()},
             },
         )

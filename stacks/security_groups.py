@@ -59,7 +59,6 @@ class SecurityGroups(Construct):
                 Rule("api-from-nodes", (6443, 6443), "Kubernetes API from nodes", source="nodes"),
                 *[Rule(f"api-admin-{i}", (6443, 6443), "Kubernetes API from admins", cidr=c)
                   for i, c in enumerate(admin)],
-                *[Rule(f"ssh-admin-{i}", (22, 22), "SSH (Ansible) from admins", cidr=c) for i, c in enumerate(admin)],
             ],
         }
         for group_name, group_rules in rules.items():

@@ -3,7 +3,10 @@
 Companion facts: -1 namespaces/CRDs … 10 operators … 35 data instances … 60 applications, 70 ingress.
 Waves shifted so each instance follows its operator: the ClusterSecretStore at 12, the data
 ExternalSecrets at 30; the admission policies sit with the network at 5 (native, nothing to install);
-the health gate comes last (80) and only where the environment promotes to another one.
+the health gate comes last (80) and only where the environment promotes to another one. The pod
+identity webhook (IRSA) joins wave -1 so every add-on with an AWS role (EBS CSI driver at 0 onwards)
+starts with its credentials; the cluster-autoscaler syncs at 10 and external-dns with the ingress
+controller at 15.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ from generators.components import (
     argo_workflows,
     argocd_config,
     aws_load_balancer_controller,
+    cluster_autoscaler,
     cluster_config,
     cluster_secret_store,
     data_secrets,
     ebs_csi_driver,
     exporters,
+    external_dns,
     external_secrets,
     health_gate,
     ingress,
@@ -25,6 +30,7 @@ from generators.components import (
     monitoring,
     namespaces,
     network_policies,
+    pod_identity_webhook,
     postgres_operator,
     postgresql,
     prometheus_crds,
@@ -41,6 +47,7 @@ from platform_spec.model import EnvironmentSpec
 PLAN: tuple[Component, ...] = (
     namespaces.COMPONENT,
     argocd_config.COMPONENT,
+    pod_identity_webhook.COMPONENT,
     prometheus_crds.COMPONENT,
     cluster_config.COMPONENT,
     ebs_csi_driver.COMPONENT,
@@ -48,8 +55,10 @@ PLAN: tuple[Component, ...] = (
     admission_policies.COMPONENT,
     external_secrets.COMPONENT,
     metrics_server.COMPONENT,
+    cluster_autoscaler.COMPONENT,
     cluster_secret_store.COMPONENT,
     aws_load_balancer_controller.COMPONENT,
+    external_dns.COMPONENT,
     prometheus_operator.COMPONENT,
     postgres_operator.COMPONENT,
     redis_operator.COMPONENT,

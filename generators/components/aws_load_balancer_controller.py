@@ -13,8 +13,12 @@ from generators.components.identities import service_account_values
 from generators.waves import Chart, Component, Doc
 from platform_spec.addons import AWS_LOAD_BALANCER_CONTROLLER
 from platform_spec.model import EnvironmentSpec
+from platform_spec.naming import cluster_name
 
 CHART = Chart("https://aws.github.io/eks-charts", "aws-load-balancer-controller", "3.5.0")
+APP_VERSION = "v3.5.0"
+"""The controller the chart runs (Chart.yaml ``appVersion``); its ``iam_policy.json`` is the role's policy
+(``platform_spec.addon_policies.LOAD_BALANCER_CONTROLLER_VERSION`` must name the same release)."""
 
 
 def target_type(spec: EnvironmentSpec) -> str:
@@ -26,7 +30,7 @@ def target_type(spec: EnvironmentSpec) -> str:
 def values(spec: EnvironmentSpec) -> Doc:
     """Cluster name, region and VPC (by its Name tag: no instance metadata needed), its service account."""
     return {
-        "clusterName": spec.prefix,
+        "clusterName": cluster_name(spec),
         "region": spec.aws.region,
         "vpcTags": {"Name": f"{spec.prefix}-vpc"},
         "defaultTargetType": target_type(spec),

@@ -74,7 +74,7 @@ def outside(spec: EnvironmentSpec, cidr: ipaddress.IPv4Network) -> Doc:
 
 def node_peers(spec: EnvironmentSpec) -> list[Doc]:
     """The node subnets (private subnets: every node, the control plane included)."""
-    return [{"ipBlock": {"cidr": str(zone.private_cidr)}} for zone in spec.network.zones]
+    return [{"ipBlock": {"cidr": str(zone.private_cidr)}} for zone in spec.network.node_zones]
 
 
 def load_balancer_peers(spec: EnvironmentSpec) -> list[Doc]:

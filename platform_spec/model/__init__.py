@@ -6,7 +6,7 @@ are derived on ``EnvironmentSpec`` and nowhere else. One module per section.
 """
 
 from platform_spec.model.access import Access, ReleasePipeline
-from platform_spec.model.aws import AwsTarget, Dns, NatMode, Network, Zone
+from platform_spec.model.aws import AwsTarget, Delegation, Dns, NatMode, Network, Zone
 from platform_spec.model.base import SpecModel
 from platform_spec.model.cluster import Autoscaling, Cluster, NodeGroup, NodeRole
 from platform_spec.model.environment import EnvironmentSpec, GitRefs
@@ -23,8 +23,8 @@ from platform_spec.model.gitops import (
 )
 
 __all__ = [
-    "Access", "Autoscaling", "AwsTarget", "ChangeWindow", "Cluster", "DataStore", "Dns", "Egress", "EnvironmentSpec",
-    "GitOps",
+    "Access", "Autoscaling", "AwsTarget", "ChangeWindow", "Cluster", "DataStore", "Delegation", "Dns", "Egress",
+    "EnvironmentSpec", "GitOps",
     "GitRefs", "NatMode", "Network", "NodeGroup", "NodeRole", "PolicyAction", "ReleasePipeline", "Resources",
     "Severity", "SpecModel", "SyncMode", "Workload", "Zone",
 ]

@@ -19,13 +19,16 @@ class NodeGroup(SpecModel):
     role: NodeRole
     """What the nodes do: `control-plane`, `api`, `worker` or `infra`."""
     count: int = Field(ge=1, le=50)
-    """Number of nodes (desired size), 1 to 50; an environment has at most 100 nodes, surge included."""
+    """Number of nodes, 1 to 50 (an environment has at most 100 nodes, surge included): the control plane's
+    fixed instances (one per zone), or an Auto Scaling Group's desired capacity at creation (the
+    cluster-autoscaler moves it between the guardrail's bounds)."""
     instance_type: str = Field(pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
     """EC2 instance type, e.g. `t3.small` (one the EC2 API knows; x86_64 for the default node image)."""
     services: list[str] = Field(default_factory=list, max_length=20)
     """Workloads scheduled on this group; a single service also labels nodes `service=<name>`."""
     spot: bool = False
-    """Run on Spot capacity (only where `cluster.spot_allowed`)."""
+    """Run on Spot capacity through the Auto Scaling Group's mixed-instances policy (only where
+    `cluster.spot_allowed`; never the control plane)."""
     volume_gb: int = Field(default=30, ge=8, le=1000)
     """Root volume size in GiB (gp3, encrypted)."""
 
@@ -45,11 +48,12 @@ class NodeGroup(SpecModel):
 
 class Autoscaling(SpecModel):
     always_on: bool = False
-    """Keep every node group at its full size (prod): the autoscaler minimum equals `count`."""
+    """Keep every node group at its full size (prod): the Auto Scaling Group minimum equals `count`."""
     min_size: int = Field(default=0, ge=0)
-    """Autoscaler minimum per node group when not `always_on` (dev 0, staging 1)."""
+    """The cost guardrail: Auto Scaling Group minimum per node group when not `always_on` (dev 0, staging 1);
+    the cluster-autoscaler scales idle groups down to it."""
     max_surge: int = Field(default=1, ge=0, le=50)
-    """How many nodes above `count` the autoscaler may add per group."""
+    """How many nodes above `count` the cluster-autoscaler may add per group (the group's maximum)."""
 
 
 class Cluster(SpecModel):
@@ -60,7 +64,11 @@ class Cluster(SpecModel):
     autoscaling: Autoscaling = Autoscaling()
     """Cluster-autoscaler bounds (written to the Ansible group_vars)."""
     cni: Literal["calico", "cilium"] = "calico"
-    """Container network interface installed by Ansible."""
+    """Container network interface installed by kubespray (`kube_network_plugin`); Calico runs VXLAN
+    encapsulation for every packet, which crosses the per-zone subnets without route-table entries."""
+    kube_version: str = Field(default="1.33.7", pattern=r"^1\.\d+\.\d+$")
+    """Kubernetes version: kubespray's `kube_version` and the kubeadm/kubelet packages the Auto Scaling
+    nodes install (kubespray v2.29.1 supports 1.33.x)."""
     node_image_parameter: str = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64"
     """Public SSM parameter holding the node AMI id (a `/`-rooted parameter name)."""
 
@@ -70,8 +78,17 @@ class Cluster(SpecModel):
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise ValueError(f"node_groups: duplicate group names {duplicates}")
-        if not any(group.role == "control-plane" for group in self.node_groups):
-            raise ValueError("node_groups: at least one group must have role 'control-plane'")
+        control_planes = [group for group in self.node_groups if group.role == "control-plane"]
+        if len(control_planes) != 1:
+            raise ValueError(
+                f"node_groups: exactly one group must have role 'control-plane', got {len(control_planes)}"
+            )
+        if control_planes[0].count % 2 == 0:
+            raise ValueError(
+                f"node_groups: the control plane needs an odd count for an etcd quorum, got {control_planes[0].count}"
+            )
+        if control_planes[0].spot:
+            raise ValueError("node_groups: the control plane never runs on Spot (allowed: spot: false)")
         for index, group in enumerate(self.node_groups):
             if group.spot and not self.spot_allowed:
                 raise ValueError(
@@ -79,6 +96,16 @@ class Cluster(SpecModel):
                     "cluster.spot_allowed is false (allowed: spot: false)"
                 )
         return self
+
+    @property
+    def control_plane(self) -> NodeGroup:
+        """The control-plane group (fixed instances, one per zone)."""
+        return next(group for group in self.node_groups if group.role == "control-plane")
+
+    @property
+    def scaling_groups(self) -> list[NodeGroup]:
+        """Every other group: one Auto Scaling Group each."""
+        return [group for group in self.node_groups if group.role != "control-plane"]
 
     def group(self, name: str) -> NodeGroup:
         """The node group called ``name`` (workload references are validated against these names)."""

@@ -120,6 +120,18 @@ class EnvironmentSpec(SpecModel):
                 raise ValueError("gitops.policy_action: production must use Enforce (allowed: Enforce)")
             if self.cluster.spot_allowed:
                 raise ValueError("cluster.spot_allowed: production must not use Spot (allowed: false)")
+        control_plane = self.cluster.control_plane.count
+        node_zones = len(self.network.node_zones)
+        if control_plane > node_zones:
+            raise ValueError(
+                f"cluster.node_groups: {control_plane} control-plane nodes need as many zones with a private "
+                f"subnet (one per zone), got {node_zones}"
+            )
+        if self.tier != "development" and control_plane < 3:
+            raise ValueError(
+                f"cluster.node_groups: {self.tier} needs 3 control-plane nodes (an etcd quorum over 3 zones), "
+                f"got {control_plane}"
+            )
         if self.tier != "development" and self.access.developers_may_assume:
             raise ValueError(
                 f"access.developers_may_assume: developers may not assume roles in {self.tier} "

@@ -138,7 +138,7 @@ def _network(spec: EnvironmentSpec) -> list[Problem]:
     if not 16 <= network.vpc_cidr.prefixlen <= 28:
         problems.append(Problem(("network", "vpc_cidr"), "is outside the sizes AWS allows for a VPC", "/16 to /28"))
     nodes = sum(spec.cluster.max_size(group) for group in spec.cluster.node_groups)
-    per_zone = math.ceil(nodes / len(network.zones))
+    per_zone = math.ceil(nodes / max(len(network.node_zones), 1))
     for index, zone in enumerate(network.zones):
         if not re.fullmatch(re.escape(spec.aws.region) + "[a-z]", zone.name):
             problems.append(Problem(("network", "zones", index, "name"),
@@ -146,9 +146,11 @@ def _network(spec: EnvironmentSpec) -> list[Problem]:
                                     f"{spec.aws.region} followed by a letter, e.g. {spec.aws.region}a"))
         for kind in ("public_cidr", "private_cidr"):
             cidr = getattr(zone, kind)
-            if cidr.prefixlen > 28:
+            if cidr is not None and cidr.prefixlen > 28:
                 problems.append(Problem(("network", "zones", index, kind), "is smaller than AWS allows for a subnet",
                                         "/16 to /28"))
+        if zone.private_cidr is None:  # a public subnet only (the load balancer's second zone)
+            continue
         usable = zone.private_cidr.num_addresses - RESERVED_PER_SUBNET
         if zone.private_cidr.prefixlen <= 28 and usable < per_zone:
             problems.append(Problem(("network", "zones", index, "private_cidr"),
@@ -161,7 +163,7 @@ def _network(spec: EnvironmentSpec) -> list[Problem]:
         for index, cidr in enumerate(network.admin_cidrs):
             if cidr.prefixlen < 8:
                 problems.append(Problem(("network", "admin_cidrs", index),
-                                        "opens the Kubernetes API and SSH of production to " + (
+                                        "opens the Kubernetes API of production to " + (
                                             "the whole internet" if cidr.prefixlen == 0 else "much of the internet"),
                                         "the operators' networks, /8 or narrower"))
     return problems

@@ -39,11 +39,14 @@ def free_port() -> int:
 class MotoServer:
     """A running moto_server (patched, see moto_launcher.py) and helpers to reach it."""
 
-    def __init__(self, log: Path) -> None:
+    def __init__(self, log: Path, extra_env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
-        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+        # MOTO_ACM_VALIDATION_WAIT=0: with the launcher's fix 4 a certificate is issued as soon as its
+        # validation record exists (and never without it)
+        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "MOTO_ACM_VALIDATION_WAIT": "0",
+               **(extra_env or {})}
         env.pop("MOTO_ACCOUNT_ID", None)
         self._log_handle = log.open("w")
         self.process = subprocess.Popen(

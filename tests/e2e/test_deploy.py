@@ -83,7 +83,9 @@ def test_full_cycle(name: str, moto: MotoServer, tmp_path: Path, timings: dict[s
     assert parameters[f"{spec.ssm_root}/network/vpc-id"]["Value"] == vpcs[0]["VpcId"]
     assert parameters[f"{spec.ssm_root}/cluster/region"]["Value"] == spec.aws.region
     assert parameters[f"{spec.ssm_root}/cluster/domain"]["Value"] == spec.dns.domain
-    assert len(parameters[f"{spec.ssm_root}/network/private-subnets"]["Value"].split(",")) == len(spec.network.zones)
+    assert len(parameters[f"{spec.ssm_root}/network/private-subnets"]["Value"].split(",")) == len(
+        spec.network.node_zones)
+    assert len(parameters[f"{spec.ssm_root}/network/public-subnets"]["Value"].split(",")) == len(spec.network.zones)
     for secret in ("postgres-password", "redis-password", "rabbitmq-password"):
         item = parameters[f"{spec.ssm_root}/data/{secret}"]
         assert item["Type"] == "SecureString" and len(item["Value"]) == 32
@@ -93,28 +95,25 @@ def test_full_cycle(name: str, moto: MotoServer, tmp_path: Path, timings: dict[s
     _ok(result, "make plan (second plan must report no changes)")
     assert "No changes." in result.stdout
 
-    # Inventory: hosts per role, parsed by ansible-inventory.
+    # Inventory: kubespray's groups, parsed by ansible-inventory (the ASG nodes: tests/e2e/test_cluster.py).
     root = tmp_path / "repo"
     result, recorded["inventory"] = timed_make("inventory", env, *variables, f"INVENTORY_ROOT={root}")
     _ok(result, "make inventory")
     hosts = root / "ansible" / "inventory" / name / "hosts.ini"
-    assert (root / "ansible" / "group_vars" / f"{name}.yml").is_file()
+    assert (root / "ansible" / "inventory" / name / "group_vars" / f"{name}.yml").is_file()
     parsed = subprocess.run(
         [str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(hosts), "--list"],
         capture_output=True, text=True, check=True, env={**env, "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
                                                          "ANSIBLE_HOME": str(tmp_path / "ansible-home")},
     )
     listing = json.loads(parsed.stdout)
-    expected: dict[str, int] = {}
-    for group in spec.cluster.node_groups:
-        key = {"control-plane": "control_plane", "api": "api", "worker": "workers", "infra": "infra"}[group.role]
-        expected[key] = expected.get(key, 0) + group.count
-    assert {group: len(listing[group]["hosts"]) for group in expected} == expected
-    assert sorted(listing[name]["children"]) == sorted(expected)
+    assert len(listing["kube_control_plane"]["hosts"]) == spec.cluster.control_plane.count
+    assert listing["etcd"]["children"] == ["kube_control_plane"] and listing[name]["children"] == ["k8s_cluster"]
     host_vars = listing["_meta"]["hostvars"]
-    assert len(host_vars) == spec.cluster.node_count
+    assert len(host_vars) == spec.cluster.control_plane.count
     network = spec.network.vpc_cidr
-    assert all(ipaddress.ip_address(vars_["ansible_host"]) in network for vars_ in host_vars.values())
+    assert all(ipaddress.ip_address(vars_["ip"]) in network for vars_ in host_vars.values())
+    assert all(vars_["ansible_host"].startswith("i-") for vars_ in host_vars.values())
 
     # Changing a parameter behind Terraform's back makes `make drift` fail and name it.
     tampered = f"{spec.ssm_root}/network/vpc-id"

@@ -138,7 +138,8 @@ def test_killed_apply_loses_nothing(fresh_moto: MotoServer, tmp_path: Path) -> N
     assert plan.returncode == 0, plan.stdout[-3000:]
     state = json.loads(s3.get_object(Bucket=spec.state_bucket_name, Key=spec.state_key)["Body"].read())
     instances = [resource for resource in state["resources"] if resource["type"] == "aws_instance"]
-    assert len(instances) == spec.cluster.node_count
+    groups = [resource for resource in state["resources"] if resource["type"] == "aws_autoscaling_group"]
+    assert (len(instances), len(groups)) == (spec.cluster.control_plane.count, len(spec.cluster.scaling_groups))
 
 
 def test_prod_destroy_refuses_without_confirmation(fresh_moto: MotoServer, tmp_path: Path) -> None:

@@ -118,8 +118,8 @@ def test_changes_against_a_git_ref(tmp_path: Path, project_root: Path) -> None:
         subprocess.run(command, cwd=repo, env=env, check=True, capture_output=True)
     prod = repo / "environments/prod.yaml"
     prod.write_text(prod.read_text().replace(
-        "{name: control-plane, role: control-plane, count: 1, instance_type: t3.large",
-        "{name: control-plane, role: control-plane, count: 1, instance_type: t3.xlarge",
+        "{name: control-plane, role: control-plane, count: 3, instance_type: t3.large",
+        "{name: control-plane, role: control-plane, count: 3, instance_type: t3.xlarge",
     ))
     ref, reports = changes.changes_against("HEAD", repo)
     assert ref == "HEAD"
@@ -132,7 +132,7 @@ def test_changes_against_a_git_ref(tmp_path: Path, project_root: Path) -> None:
     assert ("terraform", "instance_type", "t3.large", "t3.xlarge") in prod_rows
     markdown = changes.changes_markdown(ref, reports)
     assert "# Generated changes against `HEAD`" in markdown
-    assert "| prod | +0 -0 ~1 | +0 -0 ~1 |" in markdown
+    assert "| prod | +0 -0 ~1 | +0 -0 ~3 |" in markdown  # three control-plane instances
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
-"""The inventory generator: a pure function of the spec and ``terraform output -json``."""
+"""The kubespray handoff: the generated inventory read by ``ansible-inventory`` against kubespray's contract."""
 
 from __future__ import annotations
 
-import configparser
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,95 +12,111 @@ from typing import Any
 import pytest
 import yaml
 
-from generators.inventory import ROLE_GROUPS, render
+from generators.inventory import node_group_name, render
 from platform_spec.model import EnvironmentSpec
 from plumbing.writer import MARKER, write_tree
+
+FIXTURE = yaml.safe_load((Path(__file__).parents[1] / "fixtures/kubespray/inventory_structure.yaml").read_text())
+TYPES = {"str": str, "dict": dict, "list": list, "bool": bool}
 
 
 def fake_outputs(spec: EnvironmentSpec) -> dict[str, Any]:
     """What ``terraform output -json`` returns for a deployed spec (addresses made up)."""
     nodes = {}
-    position = 0
-    for group in spec.cluster.node_groups:
-        for index in range(group.count):
-            zone = spec.network.zones[position % len(spec.network.zones)]
-            nodes[f"{group.name}-{index + 1}"] = {
-                "role": group.role, "group": group.name, "zone": zone.name,
-                "private_ip": str(zone.private_cidr[10 + position]), "instance_id": f"i-{position:017x}",
-                "services": list(group.services),
-            }
-            position += 1
-    return {
-        "nodes": {"sensitive": False, "type": ["object", {}], "value": nodes},
-        "vpc_id": {"sensitive": False, "type": "string", "value": "vpc-0123456789abcdef0"},
-        "api_endpoint": {"sensitive": False, "type": "string", "value": f"https://k8s-api.{spec.dns.domain}:6443"},
+    zones = spec.network.node_zones
+    for index in range(spec.cluster.control_plane.count):
+        zone = zones[index % len(zones)]
+        assert zone.private_cidr is not None
+        nodes[f"control-plane-{index + 1}"] = {
+            "role": "control-plane", "group": "control-plane", "zone": zone.name,
+            "private_ip": str(zone.private_cidr[10 + index]), "instance_id": f"i-{index:017x}", "services": [],
+        }
+    groups = {group.name: {"asg_name": f"{spec.prefix}-{group.name}", "min_size": spec.cluster.min_size(group),
+                           "max_size": spec.cluster.max_size(group)} for group in spec.cluster.scaling_groups}
+    plain = {
+        "nodes": nodes, "node_groups": groups, "vpc_id": "vpc-0123456789abcdef0",
+        "api_endpoint": f"https://{spec.dns.api_name}:6443", "ansible_transfer_bucket": f"{spec.prefix}-ansible-ssm",
     }
+    return {name: {"sensitive": False, "type": "x", "value": value} for name, value in plain.items()}
 
 
-def _hosts(text: str) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {}
-    current = None
-    for line in text.splitlines():
-        if line.startswith("["):
-            current = line.strip("[]")
-            groups[current] = []
-        elif line.strip() and current:
-            groups[current].append(line.split()[0])
-    return groups
+def ansible_inventory(path: Path, tmp_path: Path) -> dict[str, Any]:
+    """``ansible-inventory -i <path> --list``, parsed."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(path), "--list"],
+        capture_output=True, text=True, check=True,
+        env={"PATH": os.environ["PATH"], "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
+             "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp")},
+    )
+    return json.loads(result.stdout)
 
 
-@pytest.mark.parametrize("name", ["dev", "staging", "prod"])
-def test_hosts_grouped_by_role(name: str, specs: dict[str, EnvironmentSpec]) -> None:
-    spec = specs[name]
+@pytest.fixture(params=["dev", "staging", "prod"])
+def listing(request: pytest.FixtureRequest, specs: dict[str, EnvironmentSpec], tmp_path: Path) -> tuple[
+        EnvironmentSpec, dict[str, Any]]:
+    spec = specs[request.param]
+    write_tree(tmp_path, render(spec, fake_outputs(spec)), owned_dirs=[f"ansible/inventory/{spec.name}"])
+    return spec, ansible_inventory(tmp_path / "ansible" / "inventory" / spec.name / "hosts.ini", tmp_path)
+
+
+def test_kubespray_groups(listing: tuple[EnvironmentSpec, dict[str, Any]]) -> None:
+    spec, inventory = listing
+    for group, shape in FIXTURE["groups"].items():
+        if "children" in shape:
+            assert sorted(inventory[group]["children"]) == sorted(shape["children"]), group
+    control_plane = inventory["kube_control_plane"]["hosts"]
+    assert len(control_plane) == spec.cluster.control_plane.count
+    assert len(control_plane) % 2 == 1, "etcd needs an odd member count"
+    assert inventory[spec.name]["children"] == ["k8s_cluster"]
+
+
+def test_kubespray_variable_types(listing: tuple[EnvironmentSpec, dict[str, Any]]) -> None:
+    spec, inventory = listing
+    for host, variables in inventory["_meta"]["hostvars"].items():
+        for name, kind in FIXTURE["host_variables"].items():
+            assert isinstance(variables[name], TYPES[kind]), (host, name, variables[name])
+        for name, rule in FIXTURE["cluster_variables"].items():
+            assert isinstance(variables[name], TYPES[rule["type"]]), (name, variables[name])
+            if "allowed" in rule:
+                assert variables[name] in rule["allowed"], (name, variables[name])
+        assert variables["ansible_connection"] == "community.aws.aws_ssm"
+        assert variables["ansible_host"].startswith("i-"), "SSM connects by instance id"
+        assert variables["kubelet_custom_flags"] == [f"--provider-id=aws:///{variables['zone']}/{variables['ansible_host']}"]
+        assert variables["supplementary_addresses_in_ssl_keys"] == [spec.dns.api_name]
+        assert variables["kube_kubeadm_apiserver_extra_args"]["service-account-issuer"].startswith("https://")
+    zones = {variables["zone"] for variables in inventory["_meta"]["hostvars"].values()}
+    assert len(zones) == spec.cluster.control_plane.count, "one control-plane node per zone"
+
+
+def test_node_group_vars_are_typed(specs: dict[str, EnvironmentSpec], tmp_path: Path) -> None:
+    spec = specs["dev"]
     files = render(spec, fake_outputs(spec))
-    assert sorted(files) == [f"ansible/group_vars/{name}.yml", f"ansible/inventory/{name}/hosts.ini"]
-    groups = _hosts(files[f"ansible/inventory/{name}/hosts.ini"])
-    for role, group in ROLE_GROUPS.items():
-        expected = sum(g.count for g in spec.cluster.node_groups if g.role == role)
-        assert len(groups.get(group, [])) == expected
-    assert sorted(groups[f"{name}:children"]) == sorted(g for g in ROLE_GROUPS.values() if g in groups)
+    for group in spec.cluster.scaling_groups:
+        data = yaml.safe_load(files[f"ansible/inventory/dev/group_vars/{node_group_name(group)}.yml"])
+        assert data == {"node_labels": group.node_labels(), "node_taints": group.node_taints()}
+    assert yaml.safe_load(files["ansible/inventory/dev/group_vars/node_group_api.yml"])["node_taints"] == [
+        "sesacthon.io/spot=true:NoSchedule"]
 
 
-def test_host_variables_and_service_labels(specs: dict[str, EnvironmentSpec]) -> None:
+def test_dynamic_inventory_config(specs: dict[str, EnvironmentSpec]) -> None:
     spec = specs["prod"]
-    text = render(spec, fake_outputs(spec))["ansible/inventory/prod/hosts.ini"]
-    line = next(line for line in text.splitlines() if line.startswith("api-waste-1 "))
-    fields = dict(part.split("=", 1) for part in line.split()[1:])
-    assert fields["service"] == "waste"
-    assert fields["ansible_host"].startswith("10.30.")
-    assert "service=waste" in fields["node_labels"]
-    # A group running several services gets no single service label.
-    dev = specs["dev"]
-    dev_text = render(dev, fake_outputs(dev))["ansible/inventory/dev/hosts.ini"]
-    api = next(line for line in dev_text.splitlines() if line.startswith("api-1 "))
-    assert " service=" not in api and "services=waste,chat-llm" in api
+    config = yaml.safe_load(render(spec, fake_outputs(spec))["ansible/inventory/prod/aws_ec2.yml"])
+    assert config["plugin"] == "amazon.aws.aws_ec2"
+    assert config["filters"]["tag:kubernetes.io/cluster/sesacthon-prod"] == "owned"
+    assert config["filters"]["tag-key"] == "sesacthon.io/node-group"
+    assert config["keyed_groups"][0]["prefix"] == "node_group"
+    assert config["groups"] == {"kube_node": "true"}
 
 
-def test_spot_nodes_carry_the_taint_their_workloads_tolerate(specs: dict[str, EnvironmentSpec]) -> None:
-    dev = specs["dev"]
-    lines = render(dev, fake_outputs(dev))["ansible/inventory/dev/hosts.ini"].splitlines()
-    fields = {line.split()[0]: dict(part.split("=", 1) for part in line.split()[1:]) for line in lines
-              if " ansible_host=" in line}
-    assert fields["api-1"]["node_taints"] == "sesacthon.io/spot=true:NoSchedule"
-    assert "sesacthon.io/spot=true" in fields["api-1"]["node_labels"]
-    assert "node_taints" not in fields["control-plane-1"] and "node_taints" not in fields["infra-data-1"]
-    overlay = (Path(__file__).resolve().parents[2] / "k8s/overlays/dev/apis/patches/waste.yaml").read_text()
-    assert "sesacthon.io/spot" in overlay, "dev workloads on Spot nodes must tolerate the taint"
-
-
-def test_group_vars_from_spec_and_outputs(specs: dict[str, EnvironmentSpec]) -> None:
+def test_group_vars_autoscaler_bounds(specs: dict[str, EnvironmentSpec]) -> None:
     for spec in specs.values():
-        data = yaml.safe_load(render(spec, fake_outputs(spec))[f"ansible/group_vars/{spec.name}.yml"])
-        assert data["cni"] == spec.cluster.cni
-        assert data["domain"] == spec.dns.domain
-        assert data["ssm_root"] == spec.ssm_root
-        assert data["vpc_id"] == "vpc-0123456789abcdef0"
+        path = f"ansible/inventory/{spec.name}/group_vars/{spec.name}.yml"
+        data = yaml.safe_load(render(spec, fake_outputs(spec))[path])
         groups = data["cluster_autoscaler"]["node_groups"]
         bounds = {group["name"]: (group["min_size"], group["max_size"]) for group in groups}
-        for group in spec.cluster.node_groups:
-            assert bounds[group.name] == (spec.cluster.min_size(group), spec.cluster.max_size(group))
-    prod = yaml.safe_load(render(specs["prod"], fake_outputs(specs["prod"]))["ansible/group_vars/prod.yml"])
-    assert all(group["min_size"] == group["desired"] for group in prod["cluster_autoscaler"]["node_groups"])
+        expected = {g.name: (spec.cluster.min_size(g), spec.cluster.max_size(g)) for g in spec.cluster.scaling_groups}
+        assert bounds == expected
+        assert data["kube_network_plugin"] == spec.cluster.cni and data["calico_vxlan_mode"] == "Always"
 
 
 def test_plain_values_are_accepted(specs: dict[str, EnvironmentSpec]) -> None:
@@ -113,18 +130,7 @@ def test_missing_output_names_it(specs: dict[str, EnvironmentSpec]) -> None:
         render(specs["dev"], {})
 
 
-def test_written_with_header_and_parsed_by_ansible(specs: dict[str, EnvironmentSpec], tmp_path: Path) -> None:
+def test_written_with_header(specs: dict[str, EnvironmentSpec], tmp_path: Path) -> None:
     spec = specs["staging"]
     write_tree(tmp_path, render(spec, fake_outputs(spec)), owned_dirs=["ansible/inventory/staging"])
-    hosts = tmp_path / "ansible/inventory/staging/hosts.ini"
-    assert MARKER in hosts.read_text().splitlines()[0]
-    parser = configparser.ConfigParser(allow_no_value=True, delimiters=(" ",))
-    parser.read_string(hosts.read_text())
-    assert "staging:children" in parser
-    listing = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(hosts), "--list"],
-        capture_output=True, text=True, check=True,
-        env={"PATH": "/usr/bin:/bin", "ANSIBLE_HOME": str(tmp_path / "ansible-home"),
-             "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp")},
-    )
-    assert '"control_plane"' in listing.stdout
+    assert MARKER in (tmp_path / "ansible/inventory/staging/hosts.ini").read_text().splitlines()[0]

@@ -17,8 +17,10 @@ def test_examples_carry_the_seed_values(specs: dict[str, EnvironmentSpec]) -> No
     assert [spec.dns.domain for spec in specs.values()] == ["dev.ecoeco.app", "staging.ecoeco.app", "ecoeco.app"]
     assert str(dev.network.vpc_cidr) == "10.10.0.0/16"
     assert {spec.aws.region for spec in specs.values()} == {"ap-northeast-2"}
-    assert (len(dev.network.zones), len(staging.network.zones), len(prod.network.zones)) == (1, 3, 3)
-    assert (dev.cluster.node_count, staging.cluster.node_count, prod.cluster.node_count) == (6, 13, 13)
+    assert (len(dev.network.node_zones), len(staging.network.zones), len(prod.network.zones)) == (1, 3, 3)
+    assert len(dev.network.zones) == 2, "the ALB needs public subnets in two zones; dev keeps its nodes in one"
+    assert (dev.cluster.node_count, staging.cluster.node_count, prod.cluster.node_count) == (6, 15, 15)
+    assert [spec.cluster.control_plane.count for spec in specs.values()] == [1, 3, 3], "etcd quorum over 3 AZs"
     assert [spec.gitops.sync_mode for spec in specs.values()] == ["auto", "auto-with-hooks", "manual"]
     assert dev.git.refs == ["feature/*", "develop"] and staging.git.refs == ["release/*"] and prod.git.refs == ["main"]
     assert dev.cluster.spot_allowed and not staging.cluster.spot_allowed and not prod.cluster.spot_allowed

@@ -137,13 +137,14 @@ def test_ssm_parameters_follow_the_layout(stack_json: dict, specs: dict) -> None
                                    ("postgres-password", "rabbitmq-password", "redis-password")]
 
 
-def test_nodes_by_role_and_zone(stack_json: dict, specs: dict) -> None:
+def test_control_plane_nodes_one_per_zone(stack_json: dict, specs: dict) -> None:
     for spec in specs.values():
         nodes = stack_json[spec.name]["output"]["nodes"]["value"]
-        assert len(nodes) == spec.cluster.node_count
-        assert {node["zone"] for node in nodes.values()} == {zone.name for zone in spec.network.zones}
-        spot = [i for i in _resources(stack_json[spec.name], Instance) if "instance_market_options" in i]
-        assert len(spot) == sum(group.count for group in spec.cluster.node_groups if group.spot)
+        assert len(nodes) == spec.cluster.control_plane.count
+        assert len({node["zone"] for node in nodes.values()}) == len(nodes), "one control-plane node per zone"
+        instances = _resources(stack_json[spec.name], Instance)
+        assert len(instances) == spec.cluster.control_plane.count, "only the control plane is a fixed instance"
+        assert not any("instance_market_options" in instance for instance in instances)
 
 
 @pytest.mark.slow
