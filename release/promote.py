@@ -208,10 +208,10 @@ def _replace(path: Path, text: str) -> None:
 def report(promotion: Promotion, before: EnvironmentSpec, after: EnvironmentSpec) -> DiffReport:
     """What the promotion changed in the target's generated artifacts (both sides synthesized)."""
     with tempfile.TemporaryDirectory(prefix="promote-diff-") as scratch:
-        old = diff.collect(before, diff.synth_stacks([before], Path(scratch) / "before"))
-        new = diff.collect(after, diff.synth_stacks([after], Path(scratch) / "after"))
+        old = diff.collect_spec(before, diff.synth_stacks([before], Path(scratch) / "before"))
+        new = diff.collect_spec(after, diff.synth_stacks([after], Path(scratch) / "after"))
     return diff.DiffReport(
-        before, after, diff.compare(old, new),
+        diff.Environment.of(before), diff.Environment.of(after), diff.compare(old, new),
         title=f"Promotion {promotion.source} → {promotion.target}: {promotion.tag}",
     )
 

@@ -14,12 +14,13 @@ sections of one environment), ``compare`` (the changes), ``present`` (table, Mar
 files) and ``changes`` (this branch against a Git ref).
 """
 
-from release.diff.collect import SECTIONS, collect, synth_stacks
+from release.diff.collect import SECTIONS, collect, collect_spec, synth_stacks
 from release.diff.compare import Change, DiffReport, compare, diff_environments
-from release.diff.normalise import ABSENT, placeholders
+from release.diff.normalise import ABSENT, Environment, placeholders
 from release.diff.present import report_path, to_markdown, to_table, use_colour, write_report
 
 __all__ = [
-    "ABSENT", "SECTIONS", "Change", "DiffReport", "collect", "compare", "diff_environments", "placeholders",
+    "ABSENT", "SECTIONS", "Change", "DiffReport", "Environment", "collect", "collect_spec", "compare",
+    "diff_environments", "placeholders",
     "report_path", "synth_stacks", "to_markdown", "to_table", "use_colour", "write_report",
 ]

@@ -8,6 +8,7 @@ uses), because the ref's code may differ from this one.
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -17,8 +18,9 @@ from pathlib import Path
 
 from platform_spec.loader import load_all
 from plumbing.paths import CACHE_DIR, PROJECT_ROOT
-from release.diff.collect import SECTIONS, Artifacts, collect, gitops_files_on_disk, synth_stacks
+from release.diff.collect import SECTIONS, Artifacts, collect, collect_spec, gitops_files_on_disk, synth_stacks
 from release.diff.compare import DiffReport, compare
+from release.diff.normalise import DESCRIBE, Environment
 from release.diff.present import cell, code, render_value
 
 
@@ -63,24 +65,33 @@ def _empty() -> Artifacts:
     return {section: {} for section in SECTIONS}
 
 
+def _describe_in(tree: Path) -> dict[str, Environment]:
+    """The environments of ``tree`` as its own code loads them (``DESCRIBE`` run in a new process there)."""
+    environment = {key: value for key, value in os.environ.items() if key != "SESACTHON_ENVIRONMENTS_DIR"}
+    environment["PYTHONPATH"] = str(tree)  # the tree's packages, not this checkout's
+    result = subprocess.run([sys.executable, "-c", DESCRIBE], cwd=tree, env=environment, capture_output=True,
+                            text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"the specs of {tree.name} do not load with their own code:\n{result.stderr.strip()}")
+    return {name: Environment.from_json(item) for name, item in json.loads(result.stdout).items()}
+
+
 def changes_against(ref: str | None = None, repo: Path = PROJECT_ROOT) -> tuple[str, list[DiffReport]]:
     """Per environment, how the working tree's generated artifacts differ from those of ``ref``."""
-
     ref = resolve_ref(ref, repo)
     current = load_all(repo / "environments")
     with tempfile.TemporaryDirectory(prefix="diff-changes-") as scratch:
         base = export_tree(ref, Path(scratch) / "base", repo)
-        old_specs = load_all(base / "environments") if (base / "environments").is_dir() else {}
-        old_stacks = _synth_in(base, Path(scratch) / "base-out") if old_specs else Path(scratch)
+        old = _describe_in(base) if (base / "environments").is_dir() else {}
+        old_stacks = _synth_in(base, Path(scratch) / "base-out") if old else Path(scratch)
         new_stacks = synth_stacks(current.values(), Path(scratch) / "new-out")
         reports = []
-        for name in sorted(set(old_specs) | set(current)):
-            old, new = old_specs.get(name), current.get(name)
-            before = collect(old, old_stacks, gitops_files_on_disk(old, base)) if old else _empty()
-            after = collect(new, new_stacks) if new else _empty()
-            spec_a, spec_b = old or new, new or old
-            assert spec_a is not None and spec_b is not None
-            reports.append(DiffReport(spec_a, spec_b, compare(before, after), title=name))
+        for name in sorted(set(old) | set(current)):
+            before = collect(old[name], old_stacks, gitops_files_on_disk(old[name], base)) if name in old else _empty()
+            after = collect_spec(current[name], new_stacks) if name in current else _empty()
+            a = old.get(name) or Environment.of(current[name])
+            b = Environment.of(current[name]) if name in current else a
+            reports.append(DiffReport(a, b, compare(before, after), title=name))
     return ref, reports
 
 

@@ -13,7 +13,7 @@ from generators import argocd, gitops
 from platform_spec.model import EnvironmentSpec
 from plumbing.paths import PROJECT_ROOT
 from plumbing.yaml_io import dump
-from release.diff.normalise import normaliser, prepare
+from release.diff.normalise import Environment, normaliser, prepare
 
 SECTIONS = {
     "spec": "Spec (`environments/<env>.yaml`)",
@@ -24,19 +24,19 @@ Artifacts = dict[str, dict[str, Any]]
 """Section name -> {object: structure}."""
 
 
-def spec_section(spec: EnvironmentSpec) -> dict[str, Any]:
+def spec_section(environment: Environment) -> dict[str, Any]:
     """The spec as plain data, one object per top-level field."""
-    return prepare(spec.model_dump(mode="json"))
+    return prepare(environment.data)
 
 
-def terraform_section(spec: EnvironmentSpec, stacks_dir: Path) -> dict[str, Any]:
+def terraform_section(environment: Environment, stacks_dir: Path) -> dict[str, Any]:
     """Both stacks' Terraform JSON, keyed ``<stack>: <address>`` (stack = ``state`` or ``platform``)."""
-    normalise = normaliser(spec)
+    normalise = normaliser(environment)
     objects: dict[str, Any] = {}
-    for label, stack in (("state", spec.state_stack), ("platform", spec.platform_stack)):
+    for label, stack in (("state", environment.state_stack), ("platform", environment.platform_stack)):
         path = stacks_dir / stack / "cdk.tf.json"
         if not path.is_file():
-            raise FileNotFoundError(f"{path}: not synthesized; run `make synth ENV={spec.name}`")
+            raise FileNotFoundError(f"{path}: not synthesized; run `make synth ENV={environment.name}`")
         document = json.loads(path.read_text(encoding="utf-8"))
         for block in ("resource", "data"):
             for kind, resources in sorted(document.get(block, {}).items()):
@@ -52,10 +52,10 @@ def terraform_section(spec: EnvironmentSpec, stacks_dir: Path) -> dict[str, Any]
     return objects
 
 
-def gitops_files_on_disk(spec: EnvironmentSpec, root: Path = PROJECT_ROOT) -> dict[str, str]:
+def gitops_files_on_disk(environment: Environment, root: Path = PROJECT_ROOT) -> dict[str, str]:
     """The environment's generated GitOps files on disk (overlay, ArgoCD apps and project)."""
     files: dict[str, str] = {}
-    for directory in (f"k8s/overlays/{spec.name}", f"argocd/apps/{spec.name}"):
+    for directory in (f"k8s/overlays/{environment.name}", f"argocd/apps/{environment.name}"):
         base = root / directory
         if base.is_dir():
             for path in sorted(base.rglob("*")):
@@ -63,12 +63,12 @@ def gitops_files_on_disk(spec: EnvironmentSpec, root: Path = PROJECT_ROOT) -> di
                     files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
     projects = root / "argocd" / "projects"
     if projects.is_dir():
-        for path in sorted(projects.glob(f"{spec.name}-*.y*ml")):
+        for path in sorted(projects.glob(f"{environment.name}-*.y*ml")):
             files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
     root_app = root / "argocd" / "root-app.yaml"
     if root_app.is_file():
         own = [doc for doc in yaml.safe_load_all(root_app.read_text(encoding="utf-8"))
-               if isinstance(doc, dict) and doc.get("spec", {}).get("project") == spec.name]
+               if isinstance(doc, dict) and doc.get("spec", {}).get("project") == environment.name]
         files["argocd/root-app.yaml"] = yaml.safe_dump_all(own, sort_keys=True)
     return files
 
@@ -80,9 +80,9 @@ def gitops_files(spec: EnvironmentSpec) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def gitops_section(spec: EnvironmentSpec, files: Mapping[str, str]) -> dict[str, Any]:
+def gitops_section(environment: Environment, files: Mapping[str, str]) -> dict[str, Any]:
     """GitOps documents keyed ``<normalised path> <kind>/<name>``."""
-    normalise = normaliser(spec)
+    normalise = normaliser(environment)
     objects: dict[str, Any] = {}
     for path, text in sorted(files.items()):
         for index, document in enumerate(doc for doc in yaml.safe_load_all(text) if doc is not None):
@@ -97,13 +97,18 @@ def gitops_section(spec: EnvironmentSpec, files: Mapping[str, str]) -> dict[str,
     return objects
 
 
-def collect(spec: EnvironmentSpec, stacks_dir: Path, files: Mapping[str, str] | None = None) -> Artifacts:
+def collect(environment: Environment, stacks_dir: Path, files: Mapping[str, str]) -> Artifacts:
     """Every section of one environment's generated artifacts."""
     return {
-        "spec": spec_section(spec),
-        "terraform": terraform_section(spec, stacks_dir),
-        "gitops": gitops_section(spec, gitops_files(spec) if files is None else files),
+        "spec": spec_section(environment),
+        "terraform": terraform_section(environment, stacks_dir),
+        "gitops": gitops_section(environment, files),
     }
+
+
+def collect_spec(spec: EnvironmentSpec, stacks_dir: Path) -> Artifacts:
+    """Every section of a spec loaded by this code (its GitOps files rendered in memory)."""
+    return collect(Environment.of(spec), stacks_dir, gitops_files(spec))
 
 
 def synth_stacks(specs: Iterable[EnvironmentSpec], outdir: Path) -> Path:

@@ -10,8 +10,8 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from platform_spec.model import EnvironmentSpec
-from release.diff.collect import SECTIONS, Artifacts, collect
-from release.diff.normalise import ABSENT
+from release.diff.collect import SECTIONS, Artifacts, collect_spec
+from release.diff.normalise import ABSENT, Environment
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,8 @@ def compare(a: Artifacts, b: Artifacts) -> list[Change]:
 class DiffReport:
     """The comparison of environment ``a`` with environment ``b``."""
 
-    a: EnvironmentSpec
-    b: EnvironmentSpec
+    a: Environment
+    b: Environment
     changes: list[Change]
     title: str = ""
 
@@ -100,4 +100,5 @@ class DiffReport:
 
 def diff_environments(a: EnvironmentSpec, b: EnvironmentSpec, stacks_dir: Path) -> DiffReport:
     """Compare two environments' generated artifacts."""
-    return DiffReport(a, b, compare(collect(a, stacks_dir), collect(b, stacks_dir)))
+    return DiffReport(Environment.of(a), Environment.of(b), compare(collect_spec(a, stacks_dir),
+                                                                      collect_spec(b, stacks_dir)))

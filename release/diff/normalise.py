@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from platform_spec.model import EnvironmentSpec
@@ -17,15 +18,65 @@ RAW_KEYS = frozenset({"Tier", "tier"})
 """Keys whose values are never normalised: a tier (`staging`) is a value, not the environment's name."""
 
 
-def placeholders(spec: EnvironmentSpec) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class Environment:
+    """What the diff needs of one environment: its own names and its spec as plain data.
+
+    Built from a spec by this code (``of``), or read from the JSON a compared Git ref's own code prints
+    (``from_json``): a ref from before a spec change is described by the rules it was written for.
+    """
+
+    name: str
+    short_name: str
+    prefix: str
+    state_bucket: str
+    lock_table: str
+    ssm_root: str
+    domain: str
+    account: str
+    state_stack: str
+    platform_stack: str
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+    """The spec, ``model_dump(mode="json")``."""
+
+    @classmethod
+    def of(cls, spec: EnvironmentSpec) -> Environment:
+        """The description of a spec loaded by this code."""
+        return cls(spec.name, spec.short_name, spec.prefix, spec.state_bucket_name, spec.lock_table_name,
+                   spec.ssm_root, spec.dns.domain, spec.aws.account_id, spec.state_stack, spec.platform_stack,
+                   spec.model_dump(mode="json"))
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> Environment:
+        """The inverse of ``to_json``."""
+        return cls(**document)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data (what ``DESCRIBE`` prints for every environment)."""
+        return asdict(self)
+
+
+DESCRIBE = """\
+import json, sys
+from platform_spec.loader import load_all
+print(json.dumps({name: {
+    "name": s.name, "short_name": s.short_name, "prefix": s.prefix, "state_bucket": s.state_bucket_name,
+    "lock_table": s.lock_table_name, "ssm_root": s.ssm_root, "domain": s.dns.domain,
+    "account": s.aws.account_id, "state_stack": s.state_stack, "platform_stack": s.platform_stack,
+    "data": s.model_dump(mode="json")} for name, s in load_all().items()}))
+"""
+"""Printed by a tree's own code (``python -c DESCRIBE`` in that tree): every ``Environment`` as JSON."""
+
+
+def placeholders(environment: Environment) -> list[tuple[str, str]]:
     """The environment's own names and their placeholders, most specific first."""
     names = [
-        ("<state-bucket>", spec.state_bucket_name),
-        ("<lock-table>", spec.lock_table_name),
-        ("<ssm-root>", spec.ssm_root),
-        ("<domain>", spec.dns.domain),
-        ("<prefix>", spec.prefix),
-        ("<account>", spec.aws.account_id),
+        ("<state-bucket>", environment.state_bucket),
+        ("<lock-table>", environment.lock_table),
+        ("<ssm-root>", environment.ssm_root),
+        ("<domain>", environment.domain),
+        ("<prefix>", environment.prefix),
+        ("<account>", environment.account),
     ]
     return [(placeholder, value) for placeholder, value in names if value]
 
@@ -34,10 +85,10 @@ def _word(value: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])")
 
 
-def normaliser(spec: EnvironmentSpec) -> Callable[[str], str]:
+def normaliser(environment: Environment) -> Callable[[str], str]:
     """A function replacing the environment's own names in a string by placeholders."""
-    literal = placeholders(spec)
-    words = [_word(name) for name in sorted({spec.name, spec.short_name}, key=len, reverse=True)]
+    literal = placeholders(environment)
+    words = [_word(name) for name in sorted({environment.name, environment.short_name}, key=len, reverse=True)]
 
     def normalise(text: str) -> str:
         for placeholder, value in literal:

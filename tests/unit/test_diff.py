@@ -13,7 +13,7 @@ from release.diff import changes, normalise, present
 
 
 def test_normaliser_replaces_own_names_only(specs: dict[str, EnvironmentSpec]) -> None:
-    replace = normalise.normaliser(specs["staging"])
+    replace = normalise.normaliser(diff.Environment.of(specs["staging"]))
     assert replace("sesacthon-stg-api-1") == "<prefix>-api-1"
     assert replace("sesacthon-tfstate-stg") == "<state-bucket>"
     assert replace("/sesacthon/staging/network/vpc-id") == "<ssm-root>/network/vpc-id"
@@ -21,7 +21,7 @@ def test_normaliser_replaces_own_names_only(specs: dict[str, EnvironmentSpec]) -
     assert replace("arn:aws:iam::222222222222:role/x") == "arn:aws:iam::<account>:role/x"
     assert replace("staging/terraform.tfstate") == "<env>/terraform.tfstate"
     assert replace("stagingx and xstg") == "stagingx and xstg"  # whole words only
-    assert normalise.normaliser(specs["dev"])("develop") == "develop"
+    assert normalise.normaliser(diff.Environment.of(specs["dev"]))("develop") == "develop"
 
 
 def test_prepare_drops_metadata_parses_json_and_keys_named_lists() -> None:
@@ -69,7 +69,8 @@ def test_generated_sections_carry_no_environment_names(
     specs: dict[str, EnvironmentSpec], synth_dir: Path
 ) -> None:
     report = diff.diff_environments(specs["staging"], specs["prod"], synth_dir / "stacks")
-    own = [value for spec in (specs["staging"], specs["prod"]) for _, value in diff.placeholders(spec)]
+    own = [value for spec in (specs["staging"], specs["prod"])
+           for _, value in diff.placeholders(diff.Environment.of(spec))]
     for change in report.changes:
         if change.section == "spec":
             continue
@@ -89,7 +90,7 @@ def test_staging_and_prod_differ_where_the_specs_do(specs: dict[str, Environment
 
 def test_markdown_escapes_cells_and_table_colours_only_on_request(specs: dict[str, EnvironmentSpec]) -> None:
     change = diff.Change("spec", "a|b", "x", "1|2", diff.ABSENT)
-    report = diff.DiffReport(specs["dev"], specs["staging"], [change])
+    report = diff.DiffReport(diff.Environment.of(specs["dev"]), diff.Environment.of(specs["staging"]), [change])
     markdown = diff.to_markdown(report)
     assert "| `a\\|b` | `x` | `1\\|2` | _(absent)_ |" in markdown
     assert "\033[" not in diff.to_table(report)
@@ -149,3 +150,28 @@ def test_cli_errors_are_clear(args: list[str], message: str) -> None:
     result = run_cli("diff", *args)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+@pytest.mark.slow
+def test_a_ref_with_another_spec_schema_is_read_by_its_own_code(tmp_path: Path, project_root: Path) -> None:
+    """A pull request that changes the spec model still gets its report: the ref's specs are loaded by
+    the ref's code (here the base knows a field this code refuses as unknown)."""
+    repo = tmp_path / "repo"
+    changes.export_tree("HEAD", repo, project_root)
+    model = repo / "platform_spec/model/environment.py"
+    anchor = "    name: str = Field("
+    assert anchor in model.read_text()
+    model.write_text(model.read_text().replace(
+        anchor, '    legacy_note: str = ""\n    """A field only the base knows."""\n' + anchor, 1))
+    dev = repo / "environments/dev.yaml"
+    original = dev.read_text()
+    dev.write_text(original.replace("name: dev\n", "name: dev\nlegacy_note: removed later\n", 1))
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.invalid", "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "base"]):
+        subprocess.run(command, cwd=repo, env=env, check=True, capture_output=True)
+    dev.write_text(original)
+    _, reports = changes.changes_against("HEAD", repo)
+    dev_rows = {(c.section, c.obj, c.a, c.b) for report in reports if report.title == "dev"
+                for c in report.changes}
+    assert ("spec", "legacy_note", "removed later", diff.ABSENT) in dev_rows
