@@ -20,10 +20,10 @@ from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.subnet import Subnet
 from constructs import Construct
 
-from platform_spec.iam_documents import node_policy, node_trust_policy, to_json
+from platform_spec import naming
+from platform_spec.iam_documents import SSM_MANAGED_INSTANCE_CORE, node_policy, node_trust_policy
 from platform_spec.model import EnvironmentSpec, NodeGroup
-
-SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+from platform_spec.policy import to_json
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,9 @@ def placement(spec: EnvironmentSpec) -> list[Node]:
 class Cluster(Construct):
     """Instance role and profile, the node AMI lookup, and one ``aws_instance`` per node.
 
-    Inputs: spec, private subnets (zone order), security groups. Output: ``instances``, a list of
-    ``(Node, aws_instance)`` in placement order.
+    Inputs: spec, private subnets (zone order), security groups, the environment key's ARN. Output:
+    ``instances``, a list of ``(Node, aws_instance)`` in placement order. The node role carries the
+    permissions boundary.
     """
 
     def __init__(
@@ -62,12 +63,15 @@ class Cluster(Construct):
         private_subnets: list[Subnet],
         node_security_group: SecurityGroup,
         control_plane_security_group: SecurityGroup,
+        key_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
         prefix = spec.prefix
-        role = IamRole(self, "node-role", name=f"{prefix}-node", assume_role_policy=to_json(node_trust_policy()))
-        IamRolePolicy(self, "node-policy", name=f"{prefix}-node", role=role.id, policy=to_json(node_policy(spec)))
-        IamRolePolicyAttachment(self, "node-ssm-core", role=role.name, policy_arn=SSM_CORE_POLICY)
+        role = IamRole(self, "node-role", name=f"{prefix}-node", assume_role_policy=to_json(node_trust_policy()),
+                       permissions_boundary=naming.boundary_policy_arn(spec))
+        IamRolePolicy(self, "node-policy", name=f"{prefix}-node", role=role.id,
+                      policy=to_json(node_policy(spec, key_arn)))
+        IamRolePolicyAttachment(self, "node-ssm-core", role=role.name, policy_arn=SSM_MANAGED_INSTANCE_CORE)
         profile = IamInstanceProfile(self, "node-profile", name=f"{prefix}-node", role=role.name)
         image = DataAwsSsmParameter(self, "node-image", name=spec.cluster.node_image_parameter)
         self.instances: list[tuple[Node, Instance]] = []

@@ -37,6 +37,10 @@ class Network(SpecModel):
     """NAT gateways for the private subnets: `none`, `single` (cost), or `per-zone` (HA)."""
     admin_cidrs: list[ipaddress.IPv4Network] = Field(default_factory=list)
     """CIDRs allowed to reach the Kubernetes API (6443) and SSH on the control plane."""
+    flow_log_retention_days: Literal[
+        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
+    ] = 365
+    """Days the VPC flow logs are kept (a CloudWatch Logs retention value)."""
 
     @model_validator(mode="after")
     def _subnets_fit_the_vpc(self) -> Network:

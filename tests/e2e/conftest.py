@@ -1,9 +1,13 @@
 """moto_server on 127.0.0.1 for the e2e tests, and per-account credentials for it.
 
 moto maps an access key to an account only for keys it issued itself (an unknown key is account
-123456789012), so each environment gets an IAM user created *in its spec's account* through
-moto's ``x-moto-account-id`` header; its access key then makes STS (and the provider's
-``allowed_account_ids``) see the right account, exactly as on AWS.
+123456789012), so each environment gets an administrator (an IAM user with AdministratorAccess)
+created *in its spec's account* through moto's ``x-moto-account-id`` header; its access key then
+makes STS (and the provider's ``allowed_account_ids``) see the right account, exactly as on AWS.
+
+``enforce_iam()`` then turns on moto's IAM enforcement (``INITIAL_NO_AUTH_ACTION_COUNT`` = 0 through
+``/moto-api/reset-auth``): every later request is signed, authenticated and authorized against the
+caller's policies (with the fixes of ``moto_launcher.py``).
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from platform_spec.model import EnvironmentSpec
 from plumbing.paths import PROJECT_ROOT
@@ -40,6 +46,8 @@ class MotoServer:
     """A running moto_server (patched, see moto_launcher.py) and helpers to reach it."""
 
     def __init__(self, log: Path) -> None:
+        self.admins: dict[str, dict[str, str]] = {}
+        self.enforcing = False
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -77,27 +85,65 @@ class MotoServer:
         self._log_handle.close()
 
     def credentials(self, account_id: str) -> dict[str, str]:
-        """Access key of a fresh IAM user in ``account_id`` (moto then maps the key to that account)."""
-        session = boto3.session.Session(
-            aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="bootstrap", region_name="ap-northeast-2"
-        )
-        iam = session.client("iam", endpoint_url=self.url)
-        iam.meta.events.register(
-            "before-sign.iam.*", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account_id)
-        )
+        """Access key of a fresh administrator in ``account_id`` (moto then maps the key to that account).
+
+        Before ``enforce_iam()`` any key may create it; afterwards the account's first administrator does.
+        """
+        if self.enforcing:
+            iam = self.client("iam", self.admin(account_id))
+        else:
+            session = boto3.session.Session(aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+                                            aws_secret_access_key="bootstrap", region_name="ap-northeast-2")
+            iam = session.client("iam", endpoint_url=self.url)
+            iam.meta.events.register(
+                "before-sign.iam.*", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account_id)
+            )
         name = f"deployer-{time.time_ns()}"
         iam.create_user(UserName=name)
+        iam.attach_user_policy(UserName=name, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
         key = iam.create_access_key(UserName=name)["AccessKey"]
         return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
 
-    def aws_env(self, spec: EnvironmentSpec, outdir: Path) -> dict[str, str]:
-        """Environment for ``make``/``python -m ops`` against this server as ``spec``'s account."""
+    def admin(self, account_id: str) -> dict[str, str]:
+        """The account's administrator (created once, before enforcement or by nobody else)."""
+        if account_id not in self.admins:
+            self.admins[account_id] = self.credentials(account_id)
+        return self.admins[account_id]
+
+    def enforce_iam(self) -> None:
+        """From now on every request is authenticated and authorized (moto's INITIAL_NO_AUTH_ACTION_COUNT = 0)."""
+        request = urllib.request.Request(f"{self.url}/moto-api/reset-auth", data=b"0", method="POST",
+                                         headers={"Content-Type": "text/plain"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        self.enforcing = True
+
+    def client(self, service: str, credentials: dict[str, str], region: str = "ap-northeast-2") -> Any:
+        """A boto3 client for this server with the given credentials (no retries: denials show at once)."""
+        session = boto3.session.Session(
+            aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"], aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=credentials.get("AWS_SESSION_TOKEN"), region_name=region,
+        )
+        return session.client(service, endpoint_url=self.url, config=Config(retries={"max_attempts": 1}))
+
+    def assume(self, credentials: dict[str, str], role_arn: str, session_name: str) -> dict[str, str]:
+        """Credentials of a session of ``role_arn`` (sts:AssumeRole, checked against its trust policy)."""
+        found = self.client("sts", credentials).assume_role(RoleArn=role_arn, RoleSessionName=session_name)
+        issued = found["Credentials"]
+        return {"AWS_ACCESS_KEY_ID": issued["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": issued["SecretAccessKey"],
+                "AWS_SESSION_TOKEN": issued["SessionToken"]}
+
+    def aws_env(self, spec: EnvironmentSpec, outdir: Path, credentials: dict[str, str] | None = None) -> dict[str, str]:
+        """Environment for ``make``/``python -m ops`` against this server as ``spec``'s account (default:
+        a fresh administrator before enforcement, the account's administrator after)."""
         env = {
             key: value for key, value in os.environ.items()
             if not key.startswith(("AWS_", "TF_", "CDKTF_")) and key not in ("ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
         }
+        if credentials is None:
+            credentials = self.admin(spec.aws.account_id) if self.enforcing else self.credentials(spec.aws.account_id)
         env.update(
-            self.credentials(spec.aws.account_id),
+            credentials,
             AWS_REGION=spec.aws.region,
             AWS_DEFAULT_REGION=spec.aws.region,
             AWS_ENDPOINT_URL=self.url,
