@@ -16,7 +16,7 @@ Adding a type is one row in ``PERMISSIONS``:
 * ``source``: where the list comes from (the provider's documentation page of the type and the
   Service Authorization Reference page of the service; the e2e's recorded calls confirm it).
 
-Actions are scoped to the environment by :data:`SCOPES` (per service: account, region, and the
+Actions are scoped to the environment by :func:`scopes` (per service: account, region, and the
 ``<prefix>-`` name wherever the ARN carries one). Actions AWS authorizes only on ``*`` (no resource
 type in the Service Authorization Reference) are listed in :data:`ANY_RESOURCE`. Role changes need
 the permissions boundary (:data:`BOUNDARY_CONDITIONED`), ``iam:PassRole`` goes only to the services of
@@ -25,7 +25,7 @@ the permissions boundary (:data:`BOUNDARY_CONDITIONED`), ``iam:PassRole`` goes o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from platform_spec.iam_documents import arn, parameters_arn
@@ -49,99 +49,97 @@ class TypePermissions:
     source: str = ""
 
 
-def _row(type_: str, read: Iterable[str], write: Iterable[str] = (), *, docs: str, sar: str,
+def _row(type_: str, read: Iterable[str], write: Iterable[str] = (), *, sar: str,
          pass_role_to: Iterable[str] = ()) -> TypePermissions:
+    """A row; its source is the type's page in the provider docs and the service's SAR page."""
     kind, _, name = type_.rpartition(".")
     page = {"data": "data-sources", "ephemeral": "ephemeral-resources"}.get(kind, "resources")
-    return TypePermissions(
-        type_, tuple(read), tuple(write), tuple(pass_role_to),
-        f"{DOCS}{page}/{name.removeprefix('aws_')} ; {SAR}{sar}.html" if docs == "" else docs,
-    )
+    source = f"{DOCS}{page}/{name.removeprefix('aws_')} ; {SAR}{sar}.html"
+    return TypePermissions(type_, tuple(read), tuple(write), tuple(pass_role_to), source)
 
 
 _EC2 = "amazonec2"
+_IAM = "awsidentityandaccessmanagementiam"
 _TAGS = ("ec2:CreateTags", "ec2:DeleteTags")
+"""EC2 tagging, on create (``TagSpecifications``, authorized as ``ec2:CreateTags``) and on update."""
 
 PERMISSIONS: tuple[TypePermissions, ...] = (
-    # --- network ---------------------------------------------------------------------------------
+    # --- network (stacks/network.py, stacks/flow_logs.py) -------------------------------------------
     _row("aws_vpc", ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeNetworkAcls",
                      "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups"],
-         ["ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:DeleteVpc", *_TAGS], docs="", sar=_EC2),
+         ["ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:DeleteVpc", *_TAGS], sar=_EC2),
     _row("aws_default_security_group", ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
-         ["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", *_TAGS], docs="", sar=_EC2),
+         ["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", *_TAGS], sar=_EC2),
     _row("aws_subnet", ["ec2:DescribeSubnets"],
-         ["ec2:CreateSubnet", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet", *_TAGS], docs="", sar=_EC2),
+         ["ec2:CreateSubnet", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet", *_TAGS], sar=_EC2),
     _row("aws_internet_gateway", ["ec2:DescribeInternetGateways"],
          ["ec2:CreateInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
-          "ec2:DeleteInternetGateway", *_TAGS], docs="", sar=_EC2),
-    _row("aws_route_table", ["ec2:DescribeRouteTables"],
-         ["ec2:CreateRouteTable", "ec2:DeleteRouteTable", *_TAGS], docs="", sar=_EC2),
+          "ec2:DeleteInternetGateway", *_TAGS], sar=_EC2),
+    _row("aws_route_table", ["ec2:DescribeRouteTables"], ["ec2:CreateRouteTable", "ec2:DeleteRouteTable", *_TAGS],
+         sar=_EC2),
     _row("aws_route", ["ec2:DescribeRouteTables"], ["ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"],
-         docs="", sar=_EC2),
+         sar=_EC2),
     _row("aws_route_table_association", ["ec2:DescribeRouteTables"],
-         ["ec2:AssociateRouteTable", "ec2:ReplaceRouteTableAssociation", "ec2:DisassociateRouteTable"],
-         docs="", sar=_EC2),
+         ["ec2:AssociateRouteTable", "ec2:ReplaceRouteTableAssociation", "ec2:DisassociateRouteTable"], sar=_EC2),
     _row("aws_eip", ["ec2:DescribeAddresses", "ec2:DescribeAddressesAttribute"],
-         ["ec2:AllocateAddress", "ec2:DisassociateAddress", "ec2:ReleaseAddress", *_TAGS], docs="", sar=_EC2),
-    _row("aws_nat_gateway", ["ec2:DescribeNatGateways"],
-         ["ec2:CreateNatGateway", "ec2:DeleteNatGateway", *_TAGS], docs="", sar=_EC2),
-    _row("aws_flow_log", ["ec2:DescribeFlowLogs"], ["ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", *_TAGS],
-         docs="", sar=_EC2, pass_role_to=["vpc-flow-logs.amazonaws.com"]),
+         ["ec2:AllocateAddress", "ec2:DisassociateAddress", "ec2:ReleaseAddress", *_TAGS], sar=_EC2),
+    _row("aws_nat_gateway", ["ec2:DescribeNatGateways"], ["ec2:CreateNatGateway", "ec2:DeleteNatGateway", *_TAGS],
+         sar=_EC2),
+    _row("aws_flow_log", ["ec2:DescribeFlowLogs"], ["ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", *_TAGS], sar=_EC2,
+         pass_role_to=["vpc-flow-logs.amazonaws.com"]),
     _row("aws_cloudwatch_log_group", ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
          ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:DeleteLogGroup",
-          "logs:TagResource", "logs:UntagResource"], docs="", sar="amazoncloudwatchlogs"),
-    # --- security groups ---------------------------------------------------------------------------
+          "logs:TagResource", "logs:UntagResource"], sar="amazoncloudwatchlogs"),
+    # --- security groups (stacks/security_groups.py) ------------------------------------------------
     _row("aws_security_group", ["ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"],
-         ["ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:RevokeSecurityGroupEgress",
-          "ec2:RevokeSecurityGroupIngress", *_TAGS], docs="", sar=_EC2),
+         ["ec2:CreateSecurityGroup", "ec2:RevokeSecurityGroupEgress", "ec2:DeleteSecurityGroup", *_TAGS], sar=_EC2),
     _row("aws_vpc_security_group_ingress_rule", ["ec2:DescribeSecurityGroupRules"],
          ["ec2:AuthorizeSecurityGroupIngress", "ec2:ModifySecurityGroupRules", "ec2:RevokeSecurityGroupIngress",
-          *_TAGS], docs="", sar=_EC2),
+          *_TAGS], sar=_EC2),
     _row("aws_vpc_security_group_egress_rule", ["ec2:DescribeSecurityGroupRules"],
          ["ec2:AuthorizeSecurityGroupEgress", "ec2:ModifySecurityGroupRules", "ec2:RevokeSecurityGroupEgress",
-          *_TAGS], docs="", sar=_EC2),
-    # --- nodes -------------------------------------------------------------------------------------
-    _row("data.aws_ssm_parameter", ["ssm:GetParameter"], docs="", sar="awssystemsmanager"),
-    _row("aws_instance", ["ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeVolumes",
-                          "ec2:DescribeImages",
-                          "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceCreditSpecifications",
+          *_TAGS], sar=_EC2),
+    # --- nodes (stacks/cluster.py) --------------------------------------------------------------------
+    _row("data.aws_ssm_parameter", ["ssm:GetParameter"], sar="awssystemsmanager"),
+    _row("aws_instance", ["ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeInstanceTypes",
+                          "ec2:DescribeInstanceCreditSpecifications", "ec2:DescribeImages", "ec2:DescribeVolumes",
                           "ec2:DescribeSpotInstanceRequests", "ec2:DescribeTags"],
          ["ec2:RunInstances", "ec2:ModifyInstanceAttribute", "ec2:TerminateInstances",
-          "ec2:CancelSpotInstanceRequests", *_TAGS],
-         docs="", sar=_EC2, pass_role_to=["ec2.amazonaws.com"]),
-    # --- identities --------------------------------------------------------------------------------
-    _row("aws_iam_role", ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"],
-         ["iam:CreateRole", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole",
-          "iam:PutRolePermissionsBoundary", "iam:TagRole", "iam:UntagRole", "iam:ListInstanceProfilesForRole"],
-         docs="", sar="awsidentityandaccessmanagementiam"),
-    _row("aws_iam_role_policy", ["iam:GetRolePolicy"], ["iam:PutRolePolicy", "iam:DeleteRolePolicy"],
-         docs="", sar="awsidentityandaccessmanagementiam"),
+          "ec2:CancelSpotInstanceRequests", *_TAGS], sar=_EC2, pass_role_to=["ec2.amazonaws.com"]),
+    # --- identities (stacks/cluster.py, stacks/iam.py, stacks/flow_logs.py) -------------------------
+    _row("aws_iam_role", ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+                          "iam:ListInstanceProfilesForRole"],
+         ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:PutRolePermissionsBoundary",
+          "iam:TagRole", "iam:UntagRole", "iam:DeleteRole"], sar=_IAM),
+    _row("aws_iam_role_policy", ["iam:GetRolePolicy"], ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], sar=_IAM),
     _row("aws_iam_role_policy_attachment", ["iam:ListAttachedRolePolicies"],
-         ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], docs="", sar="awsidentityandaccessmanagementiam"),
+         ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], sar=_IAM),
     _row("aws_iam_instance_profile", ["iam:GetInstanceProfile"],
          ["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
-          "iam:DeleteInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile"],
-         docs="", sar="awsidentityandaccessmanagementiam"),
-    # --- DNS and TLS -------------------------------------------------------------------------------
+          "iam:TagInstanceProfile", "iam:UntagInstanceProfile", "iam:DeleteInstanceProfile"], sar=_IAM,
+         pass_role_to=["ec2.amazonaws.com"]),
+    # --- DNS and TLS (stacks/dns.py) -------------------------------------------------------------------
     _row("aws_route53_zone", ["route53:GetHostedZone", "route53:ListTagsForResource", "route53:GetDNSSEC",
                               "route53:GetChange", "route53:ListResourceRecordSets"],
-         ["route53:CreateHostedZone", "route53:UpdateHostedZoneComment", "route53:ChangeResourceRecordSets",
-          "route53:DeleteHostedZone", "route53:ChangeTagsForResource"], docs="", sar="amazonroute53"),
+         ["route53:CreateHostedZone", "route53:UpdateHostedZoneComment", "route53:ChangeTagsForResource",
+          "route53:ChangeResourceRecordSets", "route53:DeleteHostedZone"], sar="amazonroute53"),
     _row("aws_route53_record", ["route53:ListResourceRecordSets", "route53:GetChange"],
-         ["route53:ChangeResourceRecordSets"], docs="", sar="amazonroute53"),
+         ["route53:ChangeResourceRecordSets"], sar="amazonroute53"),
     _row("aws_acm_certificate", ["acm:DescribeCertificate", "acm:ListTagsForCertificate"],
-         ["acm:RequestCertificate", "acm:DeleteCertificate", "acm:AddTagsToCertificate",
-          "acm:RemoveTagsFromCertificate"], docs="", sar="awscertificatemanager"),
-    # --- parameters and secrets --------------------------------------------------------------------
-    _row("data.aws_kms_alias", ["kms:ListAliases", "kms:DescribeKey"], docs="", sar="awskeymanagementservice"),
+         ["acm:RequestCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate",
+          "acm:DeleteCertificate"], sar="awscertificatemanager"),
+    # --- parameters and secrets (stacks/parameters.py, stacks/platform.py) ----------------------------
+    _row("data.aws_kms_alias", ["kms:ListAliases", "kms:DescribeKey"], sar="awskeymanagementservice"),
     _row("aws_ssm_parameter", ["ssm:GetParameter", "ssm:DescribeParameters", "ssm:ListTagsForResource",
                                "kms:Decrypt"],
-         ["ssm:PutParameter", "ssm:DeleteParameter", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource",
-          "kms:Encrypt", "kms:GenerateDataKey"], docs="", sar="awssystemsmanager"),
+         ["ssm:PutParameter", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource", "ssm:DeleteParameter",
+          "kms:Encrypt"], sar="awssystemsmanager"),
     _row("ephemeral.aws_secretsmanager_random_password", ["secretsmanager:GetRandomPassword"],
-         docs="", sar="awssecretsmanager"),
+         sar="awssecretsmanager"),
 )
-"""One row per Terraform type of the platform stack (sorted by concept; order does not matter)."""
+"""One row per Terraform type of the platform stack. ``kms:Decrypt``/``kms:Encrypt`` on the environment key:
+SSM reads and writes SecureStrings with the caller's KMS permissions (Systems Manager User Guide, "How
+AWS Systems Manager Parameter Store uses AWS KMS")."""
 
 BY_TYPE: dict[str, TypePermissions] = {row.type: row for row in PERMISSIONS}
 
@@ -184,10 +182,6 @@ def scopes(spec: EnvironmentSpec, key_arn: str) -> dict[str, list[str]]:
         "acm": [arn(spec, "acm", "certificate/*")],
         "kms": [key_arn],
     }
-
-
-SCOPES: Callable[[EnvironmentSpec, str], dict[str, list[str]]] = scopes
-"""Alias documented in the module docstring."""
 
 
 def missing_types(types: Iterable[str]) -> list[str]:

@@ -5,12 +5,13 @@
   state and do exactly what the platform stack's resource types need (:mod:`deploy_permissions`),
   scoped to the environment, create roles only under the permissions boundary and never touch the
   bootstrap's own identities;
-* **plan role** ``<prefix>-plan``: the same environment subject plus pull-request runs of
-  development environments; reads everything a plan refreshes, reads the state and may hold the
-  lock, writes nothing else.
+* **plan role** ``<prefix>-plan``: runs on the default branch (the weekly drift check) and, for
+  development environments, pull requests; reads everything a plan refreshes, reads the state and
+  may hold the lock, writes nothing else.
 
 Trust follows GitHub's OIDC reference (docs.github.com, "OpenID Connect reference": subject claims
-``repo:<owner>/<repo>:environment:<name>`` and ``repo:<owner>/<repo>:pull_request``) and AWS's
+``repo:<owner>/<repo>:environment:<name>``, ``repo:<owner>/<repo>:pull_request`` and
+``repo:<owner>/<repo>:ref:refs/heads/<branch>`` for a job without an environment) and AWS's
 (IAM User Guide, "Configuring a role for GitHub OIDC identity provider": ``aud`` = ``sts.amazonaws.com``).
 """
 
@@ -29,6 +30,12 @@ GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
 MAX_SESSION_SECONDS = 3600
 
 
+def key_arn_placeholder(spec: EnvironmentSpec) -> str:
+    """An ARN of the environment key's exact length: documents are built and sized with it, and the stack
+    puts the real key's ARN (known only once created) in its place."""
+    return arn(spec, "kms", "key/00000000-0000-0000-0000-000000000000")
+
+
 def oidc_provider_arn(spec: EnvironmentSpec) -> str:
     """ARN of the account's GitHub OIDC provider."""
     return f"arn:aws:iam::{spec.aws.account_id}:oidc-provider/{GITHUB_OIDC_HOST}"
@@ -37,6 +44,12 @@ def oidc_provider_arn(spec: EnvironmentSpec) -> str:
 def environment_subject(spec: EnvironmentSpec) -> str:
     """The ``sub`` claim of a job running in the environment's GitHub environment."""
     return f"repo:{spec.access.release_pipeline.github_repository}:environment:{spec.name}"
+
+
+def default_branch_subject(spec: EnvironmentSpec) -> str:
+    """The ``sub`` claim of a job without a GitHub environment on the default branch (schedules)."""
+    pipeline = spec.access.release_pipeline
+    return f"repo:{pipeline.github_repository}:ref:refs/heads/{pipeline.default_branch}"
 
 
 def pull_request_subject(spec: EnvironmentSpec) -> str:
@@ -72,8 +85,8 @@ def deploy_trust_policy(spec: EnvironmentSpec) -> Policy:
 
 
 def plan_trust_policy(spec: EnvironmentSpec) -> Policy:
-    """Jobs in the environment's GitHub environment and, for development environments, pull requests."""
-    subjects = [environment_subject(spec)]
+    """Jobs on the default branch (drift) and, for development environments, pull requests."""
+    subjects = [default_branch_subject(spec)]
     if plans_pull_requests(spec):
         subjects.append(pull_request_subject(spec))
     return _github_trust(spec, sorted(subjects))

@@ -13,7 +13,10 @@ class ReleasePipeline(SpecModel):
     github_repository: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
     """`owner/repo` whose GitHub Actions may assume the release role through OIDC."""
     create_oidc_provider: bool = True
-    """Create the account's GitHub OIDC provider (false when another stack in the account owns it)."""
+    """Create the account's GitHub OIDC provider in this environment's bootstrap stack (false when another
+    environment in the same account creates it: IAM allows one provider per URL and account)."""
+    default_branch: str = Field(default="main", pattern=r"^[A-Za-z0-9._/-]+$")
+    """The repository's default branch: the weekly drift check runs there with the read-only plan role."""
 
 
 class Access(SpecModel):
