@@ -100,6 +100,7 @@ class Cluster(Construct):
                         iam_instance_profile=profile.name,
                         instance_market_options=market,
                         metadata_options=InstanceMetadataOptions(http_tokens="required", http_endpoint="enabled"),
+                        ebs_optimized=True,
                         root_block_device=InstanceRootBlockDevice(
                             volume_size=group.volume_gb, volume_type="gp3", encrypted=True
                         ),

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -133,9 +135,11 @@ class MotoServer:
         return {"AWS_ACCESS_KEY_ID": issued["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": issued["SecretAccessKey"],
                 "AWS_SESSION_TOKEN": issued["SessionToken"]}
 
-    def aws_env(self, spec: EnvironmentSpec, outdir: Path, credentials: dict[str, str] | None = None) -> dict[str, str]:
+    def aws_env(self, spec: EnvironmentSpec, outdir: Path, credentials: dict[str, str] | None = None,
+                environments: Path | None = None) -> dict[str, str]:
         """Environment for ``make``/``python -m ops`` against this server as ``spec``'s account (default:
-        a fresh administrator before enforcement, the account's administrator after)."""
+        a fresh administrator before enforcement, the account's administrator after); ``environments``:
+        the specs directory to use (``SESACTHON_ENVIRONMENTS_DIR``)."""
         env = {
             key: value for key, value in os.environ.items()
             if not key.startswith(("AWS_", "TF_", "CDKTF_")) and key not in ("ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
@@ -152,6 +156,8 @@ class MotoServer:
             AWS_SHARED_CREDENTIALS_FILE="/dev/null",
             CDKTF_OUTDIR=str(outdir),
         )
+        if environments is not None:
+            env["SESACTHON_ENVIRONMENTS_DIR"] = str(environments)
         return env
 
 
@@ -184,3 +190,57 @@ def timings() -> Iterator[dict[str, dict[str, float]]]:
     recorded["_session"] = {"total": round(time.monotonic() - start, 1)}
     TIMINGS.parent.mkdir(exist_ok=True)
     TIMINGS.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n")
+
+
+E2E_ENVIRONMENTS = ("dev", "staging", "prod", "qa")
+"""Bootstrapped once per session; qa (the README's recipe) locks its state with S3-native lock files."""
+
+
+@dataclass
+class Bootstrapped:
+    """An environment bootstrapped by its administrator, with its identities and synth directory."""
+
+    spec: EnvironmentSpec
+    outdir: Path
+    environments: Path
+    identities: Any  # tests.e2e.identities.Identities (imported lazily: it imports this module)
+
+    def env(self, credentials: dict[str, str]) -> dict[str, str]:
+        """``make`` environment acting with ``credentials`` in this environment's account."""
+        return self.identities.moto.aws_env(self.spec, self.outdir, credentials, environments=self.environments)
+
+
+@pytest.fixture(scope="session")
+def bootstrapped(moto: MotoServer, synth_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+                 timings: dict[str, dict[str, float]]) -> dict[str, Bootstrapped]:
+    """dev, staging, prod and qa, each bootstrapped by its account's administrator (in parallel), then
+    moto's IAM enforcement on for the rest of the session; ``synth_dir`` has warmed the jsii cache."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from platform_spec.loader import load_all
+    from tests.conftest import qa_from_staging
+    from tests.e2e.helpers import timed_make
+    from tests.e2e.identities import stand_in
+
+    root = tmp_path_factory.mktemp("e2e")
+    environments = root / "environments"
+    shutil.copytree(PROJECT_ROOT / "environments", environments)
+    qa = qa_from_staging((environments / "staging.yaml").read_text()) + "state_locking: s3\n"
+    (environments / "qa.yaml").write_text(qa)
+    specs = load_all(environments)
+    for name in E2E_ENVIRONMENTS:
+        moto.admin(specs[name].aws.account_id)
+    moto.enforce_iam()
+
+    def bootstrap(name: str) -> tuple[str, float]:
+        spec = specs[name]
+        env = moto.aws_env(spec, root / name / "cdktf.out", moto.admin(spec.aws.account_id), environments)
+        result, seconds = timed_make("bootstrap", env, f"ENV={name}")
+        assert result.returncode == 0, f"make bootstrap ENV={name}:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
+        return name, seconds
+
+    with ThreadPoolExecutor(max_workers=len(E2E_ENVIRONMENTS)) as pool:
+        seconds = dict(pool.map(bootstrap, E2E_ENVIRONMENTS))
+    timings["bootstrap (parallel)"] = seconds
+    return {name: Bootstrapped(specs[name], root / name / "cdktf.out", environments, stand_in(moto, specs[name]))
+            for name in E2E_ENVIRONMENTS}

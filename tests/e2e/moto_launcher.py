@@ -38,8 +38,11 @@ account's administrator exists:
    (role chaining). Fix: AWS's principal matching (:func:`trust_permits`).
 8. Permissions boundaries are never evaluated. Fix: a role with a boundary may do only what both
    its policies and the boundary allow (:func:`boundary_documents`).
-9. ``iam:PassRole`` is never checked: AWS checks it when RunInstances names an instance profile and
-   when CreateFlowLogs names a delivery role (:func:`passed_roles`).
+9. ``iam:PassRole`` is never checked: AWS checks it when RunInstances names an instance profile, when
+   AddRoleToInstanceProfile adds a role and when CreateFlowLogs names a delivery role (:func:`passed_roles`).
+10. An access denial of a JSON-protocol service (SSM, DynamoDB, KMS, CloudWatch Logs, ACM) is answered
+    in XML, which the AWS SDKs cannot decode, so the caller never sees ``AccessDenied``. Fix: answer
+    ``AccessDeniedException`` in JSON with the action and resource, as AWS does (:func:`deny`).
 """
 
 from __future__ import annotations
@@ -49,10 +52,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 from botocore.awsrequest import AWSRequest
 from moto.ec2.models import ec2_backends, spot_requests
 from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ec2.models.security_groups import SecurityGroupRule
+from moto.core.exceptions import JsonRESTError
 from moto.ec2.utils import random_spot_request_id
 from moto.iam import access_control
 from moto.iam.exceptions import NotFoundException
@@ -231,6 +236,8 @@ def passed_roles(request: moto_iam.Request) -> list[tuple[str, str]]:
         if name or arn:
             profile = backend.get_instance_profile(name) if name else backend.get_instance_profile_by_arn(arn)
             return [(role.arn, "ec2.amazonaws.com") for role in profile.roles]
+    if request.action == "iam:AddRoleToInstanceProfile" and isinstance(params.get("RoleName"), str):
+        return [(_role_arn(request.account, params["RoleName"]), "ec2.amazonaws.com")]
     if request.action == "ec2:CreateFlowLogs" and isinstance(params.get("DeliverLogsPermissionArn"), str):
         return [(params["DeliverLogsPermissionArn"], "vpc-flow-logs.amazonaws.com")]
     return []
@@ -241,6 +248,21 @@ def trust_permits(request: moto_iam.Request, caller_arn: str) -> bool:
     role = _iam(request.account).get_role_by_arn(request.params["RoleArn"])
     trust = json.loads(role.assume_role_policy_document)
     return moto_iam.trust_allows(trust, caller_arn, "sts:AssumeRole", request.context)
+
+
+_PROTOCOLS: dict[str, str] = {}
+
+
+def deny(self: Any, action: str, resource: str) -> None:
+    """Fix 10: an access denial in the protocol of the service (JSON services answer in JSON)."""
+    service = action.split(":", 1)[0]
+    if service not in _PROTOCOLS:
+        _PROTOCOLS[service] = botocore.session.get_session().get_service_model(service).protocol
+    if _PROTOCOLS[service] == "json":
+        raise JsonRESTError("AccessDeniedException", f"User: {self._access_key.arn} is not authorized to perform: "
+                                                     f"{action} on resource: {resource}")
+    self._action = action
+    self._raise_access_denied()
 
 
 def _allowed(identity: list[dict[str, Any]], boundary: list[dict[str, Any]] | None, action: str, resource: str,
@@ -263,13 +285,12 @@ def authorize_like_aws(self: Any, resource: str) -> None:
     boundary = boundary_documents(self._access_key)
     for arn in request.resources:
         if not _allowed(identity, boundary, action, arn, request.context):
-            self._raise_access_denied()
+            deny(self, action, arn)
     for role_arn, service in passed_roles(request):
         if not _allowed(identity, boundary, "iam:PassRole", role_arn, {"iam:PassedToService": [service]}):
-            self._action = "iam:PassRole"
-            self._raise_access_denied()
+            deny(self, "iam:PassRole", role_arn)
     if action == "sts:AssumeRole" and not trust_permits(request, self._access_key.arn):
-        self._raise_access_denied()
+        deny(self, action, request.params["RoleArn"])
 
 
 access_control.IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
