@@ -63,7 +63,8 @@ def _platform(spec: EnvironmentSpec) -> Stack:
 
 
 def bootstrap(spec: EnvironmentSpec) -> ExitCode:
-    """Apply ``<env>-bootstrap`` as an administrator (state backend, key, pipeline roles; local state in ``.state/``)."""
+    """Apply ``<env>-bootstrap`` as an administrator (state backend, key, pipeline roles; local state in
+    ``.state/``)."""
     _ready(spec, backend=False, unlocked=False)
     synth(spec)
     state_dir = outdir().parent / ".state"

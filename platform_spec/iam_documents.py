@@ -123,7 +123,9 @@ def environment_key_policy(spec: EnvironmentSpec) -> Policy:
             "Principal": {"Service": f"logs.{spec.aws.region}.amazonaws.com"},
             "Action": list(KEY_USE_BY_LOGS),
             "Resource": "*",
-            "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": arn(spec, "logs", f"log-group:{spec.prefix}-*")}},
+            "Condition": {
+                "ArnLike": {"kms:EncryptionContext:aws:logs:arn": arn(spec, "logs", f"log-group:{spec.prefix}-*")}
+            },
         },
     )
 

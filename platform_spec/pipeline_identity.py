@@ -182,4 +182,5 @@ def deploy_policies(spec: EnvironmentSpec, key_arn: str) -> list[Policy]:
 
 def plan_policies(spec: EnvironmentSpec, key_arn: str) -> list[Policy]:
     """The plan role's managed policies: refresh everything, read the state, hold the lock."""
-    return pack([*_state_statements(spec, write=False), *_resource_statements(spec, key_arn, write=False, prefix="Read")])
+    return pack([*_state_statements(spec, write=False),
+                 *_resource_statements(spec, key_arn, write=False, prefix="Read")])

@@ -33,7 +33,8 @@ def document(*statements: Statement) -> Policy:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
-def allow(sid: str, actions: Iterable[str], resources: Iterable[str], condition: dict[str, Any] | None = None) -> Statement:
+def allow(sid: str, actions: Iterable[str], resources: Iterable[str],
+          condition: dict[str, Any] | None = None) -> Statement:
     """An ``Allow`` statement with sorted, de-duplicated actions and resources."""
     statement: Statement = {
         "Sid": sid, "Effect": "Allow", "Action": sorted(set(actions)), "Resource": sorted(set(resources)),
@@ -43,7 +44,8 @@ def allow(sid: str, actions: Iterable[str], resources: Iterable[str], condition:
     return statement
 
 
-def deny(sid: str, actions: Iterable[str], resources: Iterable[str], condition: dict[str, Any] | None = None) -> Statement:
+def deny(sid: str, actions: Iterable[str], resources: Iterable[str],
+         condition: dict[str, Any] | None = None) -> Statement:
     """A ``Deny`` statement with sorted, de-duplicated actions and resources."""
     return {**allow(sid, actions, resources, condition), "Effect": "Deny"}
 

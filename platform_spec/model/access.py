@@ -11,7 +11,7 @@ from platform_spec.model.base import SpecModel
 
 class ReleasePipeline(SpecModel):
     github_repository: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-    """`owner/repo` whose GitHub Actions may assume the release role through OIDC."""
+    """`owner/repo` whose GitHub Actions may assume the deploy and plan roles through OIDC."""
     create_oidc_provider: bool = True
     """Create the account's GitHub OIDC provider in this environment's bootstrap stack (false when another
     environment in the same account creates it: IAM allows one provider per URL and account)."""

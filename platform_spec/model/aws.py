@@ -40,7 +40,8 @@ class Network(SpecModel):
     flow_log_retention_days: Literal[
         1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
     ] = 365
-    """Days the VPC flow logs are kept (a CloudWatch Logs retention value)."""
+    """Days the VPC flow logs are kept (a CloudWatch Logs retention value: CloudWatch Logs API Reference,
+    PutRetentionPolicy `retentionInDays`)."""
 
     @model_validator(mode="after")
     def _subnets_fit_the_vpc(self) -> Network:

@@ -123,7 +123,8 @@ class MotoServer:
     def client(self, service: str, credentials: dict[str, str], region: str = "ap-northeast-2") -> Any:
         """A boto3 client for this server with the given credentials (no retries: denials show at once)."""
         session = boto3.session.Session(
-            aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"], aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+            aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
             aws_session_token=credentials.get("AWS_SESSION_TOKEN"), region_name=region,
         )
         return session.client(service, endpoint_url=self.url, config=Config(retries={"max_attempts": 1}))

@@ -199,7 +199,8 @@ def resources(request: Request, named: Mapping[str, list[str]]) -> list[str]:
 
 
 def tags_of(params: Mapping[str, Any]) -> dict[str, str]:
-    """Tags a request sets: EC2 ``TagSpecification.N.Tag.M``/``Tag.N``, IAM ``Tags.member.N``, JSON ``Tags``/``tags``."""
+    """Tags a request sets: EC2 ``TagSpecification.N.Tag.M``/``Tag.N``, IAM ``Tags.member.N``, JSON
+    ``Tags``/``tags``."""
     tags: dict[str, str] = {}
     for key, value in params.items():
         found = re.match(r"^(.*\bTag(?:s\.member)?\.\d+)\.Key$", key)

@@ -54,10 +54,10 @@ from typing import Any
 
 import botocore.session
 from botocore.awsrequest import AWSRequest
+from moto.core.exceptions import JsonRESTError
 from moto.ec2.models import ec2_backends, spot_requests
 from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ec2.models.security_groups import SecurityGroupRule
-from moto.core.exceptions import JsonRESTError
 from moto.ec2.utils import random_spot_request_id
 from moto.iam import access_control
 from moto.iam.exceptions import NotFoundException
@@ -67,7 +67,7 @@ from moto.kms.models import kms_backends
 from moto.server import main
 
 sys.path.insert(0, str(Path(__file__).parent))
-import moto_iam  # noqa: E402  (a sibling module: this file runs as a script)
+import moto_iam
 
 _is_action_permitted = access_control.IAMPolicyStatement.is_action_permitted
 _run_instances = InstanceBackend.run_instances

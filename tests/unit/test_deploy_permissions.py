@@ -101,7 +101,8 @@ def test_every_action_exists_and_rows_cite_sources() -> None:
 
 def test_no_wildcard_actions(specs: dict[str, EnvironmentSpec]) -> None:
     for spec in specs.values():
-        for statement in _statements(deploy_policies(spec, key_arn_placeholder(spec)) + plan_policies(spec, key_arn_placeholder(spec))):
+        key = key_arn_placeholder(spec)
+        for statement in _statements(deploy_policies(spec, key) + plan_policies(spec, key)):
             assert not any("*" in action for action in statement["Action"]), statement
 
 
@@ -205,7 +206,8 @@ def test_scoped_to_the_environment(specs: dict[str, EnvironmentSpec]) -> None:
 
 def test_policies_fit_the_iam_quotas(specs: dict[str, EnvironmentSpec]) -> None:
     for spec in specs.values():
-        for policies in (deploy_policies(spec, key_arn_placeholder(spec)), plan_policies(spec, key_arn_placeholder(spec))):
+        key = key_arn_placeholder(spec)
+        for policies in (deploy_policies(spec, key), plan_policies(spec, key)):
             assert len(policies) <= MANAGED_POLICIES_PER_ROLE
             assert all(size(policy) <= MANAGED_POLICY_MAX_CHARS for policy in policies)
 

@@ -74,7 +74,8 @@ def test_every_platform_role_carries_the_boundary(stack_json: dict, specs: dict[
 
 
 def _boundary(stack: dict, spec: EnvironmentSpec) -> dict:
-    [policy] = [item for item in _resources(stack, "aws_iam_policy") if item["name"] == naming.boundary_policy_name(spec)]
+    [policy] = [item for item in _resources(stack, "aws_iam_policy")
+                if item["name"] == naming.boundary_policy_name(spec)]
     assert size(json.loads(policy["policy"])) <= MANAGED_POLICY_MAX_CHARS
     return json.loads(re.sub(r"\$\{aws_kms_key\.[^}]+\.arn\}", key_arn_placeholder(spec), policy["policy"]))
 

@@ -19,7 +19,8 @@ from plumbing.writer import with_header
 
 
 def _docs(specs: dict[str, EnvironmentSpec]) -> dict[str, dict]:
-    return {path: yaml.safe_load(text) for path, text in pipelines.render(specs).items() if path.endswith((".yml", ".yaml"))}
+    rendered = pipelines.render(specs).items()
+    return {path: yaml.safe_load(text) for path, text in rendered if path.endswith((".yml", ".yaml"))}
 
 
 def _jobs(specs: dict[str, EnvironmentSpec]) -> list[tuple[str, dict, dict]]:

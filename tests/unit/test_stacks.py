@@ -96,7 +96,8 @@ def test_state_bucket_is_versioned_encrypted_private_and_tls_only(stack_json: di
         assert len(policies) == 2
         for policy in policies:
             statement = json.loads(policy["policy"])["Statement"][-1]
-            assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+            assert statement["Effect"] == "Deny"
+            assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
         assert _has(stack, DynamodbTable, {"name": spec.lock_table_name, "point_in_time_recovery": {"enabled": True}})
         assert not _has(stack, DynamodbTable, {"point_in_time_recovery": {"enabled": False}})  # the matcher can fail
 
@@ -125,7 +126,8 @@ def test_iam_has_no_wildcard_actions_and_access_follows_the_spec(stack_json: dic
         assert (f"{spec.prefix}-developer" in roles) == spec.access.developers_may_assume
         assert f"{spec.prefix}-deploy" not in roles, "the pipeline's roles belong to the bootstrap stack"
         documents = [json.loads(policy["policy"]) for policy in _resources(stack, IamRolePolicy)]
-        documents += [json.loads(policy["policy"]) for policy in _resources(stack_json[spec.bootstrap_stack], IamPolicy)]
+        bootstrap = stack_json[spec.bootstrap_stack]
+        documents += [json.loads(policy["policy"]) for policy in _resources(bootstrap, IamPolicy)]
         for document in documents:
             for statement in document["Statement"]:
                 assert not any("*" in action for action in statement["Action"]), statement
