@@ -151,7 +151,6 @@ ANY_RESOURCE = frozenset({
     "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroupRules",
     "ec2:DescribeSecurityGroups", "ec2:DescribeSpotInstanceRequests", "ec2:DescribeSubnets", "ec2:DescribeTags",
     "ec2:DescribeVolumes", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs",
-    "ec2:ModifySecurityGroupRules",
     "kms:ListAliases",
     "logs:DescribeLogGroups",
     "route53:CreateHostedZone",
@@ -160,6 +159,23 @@ ANY_RESOURCE = frozenset({
     "secretsmanager:GetRandomPassword",
 })
 """Actions the Service Authorization Reference lists without a resource type: only ``*`` grants them."""
+
+ENVIRONMENT_TAG = "Environment"
+"""Tag every resource of the platform stack carries (the provider's ``default_tags``: ``Environment=<env>``)."""
+
+TAGGED_CHANGES = frozenset({
+    "ec2:DeleteFlowLogs", "ec2:DeleteInternetGateway", "ec2:DeleteNatGateway", "ec2:DeleteRoute",
+    "ec2:DeleteRouteTable", "ec2:DeleteSecurityGroup", "ec2:DeleteSubnet", "ec2:DeleteTags", "ec2:DeleteVpc",
+    "ec2:DetachInternetGateway", "ec2:DisassociateAddress", "ec2:DisassociateRouteTable",
+    "ec2:ModifyInstanceAttribute", "ec2:ModifySecurityGroupRules", "ec2:ModifySubnetAttribute",
+    "ec2:ModifyVpcAttribute", "ec2:ReleaseAddress", "ec2:ReplaceRoute", "ec2:ReplaceRouteTableAssociation",
+    "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:TerminateInstances",
+})
+"""EC2 changes to existing resources, granted only on resources tagged ``Environment=<env>``: EC2 ARNs carry
+no names, so the tag is what scopes them to the environment (``aws:ResourceTag``; every resource type
+these actions require supports the key, per the SAR). Creates carry no resource tag yet and stay scoped
+to the account and region; ``ec2:CancelSpotInstanceRequests`` too (the spot request RunInstances
+makes is not tagged)."""
 
 BOUNDARY_CONDITIONED = frozenset({
     "iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy",

@@ -132,6 +132,8 @@ def _resource_statements(spec: EnvironmentSpec, key_arn: str, *, write: bool, pr
             grouped[(service, "Any")].add(action)
         elif action in deploy_permissions.BOUNDARY_CONDITIONED:
             grouped[(service, "UnderBoundary")].add(action)
+        elif action in deploy_permissions.TAGGED_CHANGES:
+            grouped[(service, "Tagged")].add(action)
         else:
             if service not in scopes:
                 raise ValueError(f"{action}: no scope for service '{service}' in deploy_permissions.scopes")
@@ -143,6 +145,9 @@ def _resource_statements(spec: EnvironmentSpec, key_arn: str, *, write: bool, pr
             statements.append(allow(sid, names, ["*"]))
         elif kind == "UnderBoundary":
             statements.append(allow(sid, names, [arn(spec, "iam", f"role/{spec.prefix}-*", region=False)], boundary))
+        elif kind == "Tagged":
+            tag = {"StringEquals": {f"aws:ResourceTag/{deploy_permissions.ENVIRONMENT_TAG}": spec.name}}
+            statements.append(allow(sid, names, scopes[service], tag))
         else:
             statements.append(allow(sid, names, scopes[service]))
     services = sorted(deploy_permissions.passed_to(deploy_permissions.BY_TYPE))

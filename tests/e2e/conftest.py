@@ -229,6 +229,8 @@ def bootstrapped(moto: MotoServer, synth_dir: Path, tmp_path_factory: pytest.Tem
     qa = qa_from_staging((environments / "staging.yaml").read_text()) + "state_locking: s3\n"
     (environments / "qa.yaml").write_text(qa)
     specs = load_all(environments)
+    tools = subprocess.run(["make", "-s", "tools"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
+    assert tools.returncode == 0, tools.stderr[-2000:]  # once, before the parallel makes below
     for name in E2E_ENVIRONMENTS:
         moto.admin(specs[name].aws.account_id)
     moto.enforce_iam()

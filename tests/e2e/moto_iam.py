@@ -273,8 +273,9 @@ def condition_holds(condition: Mapping[str, Mapping[str, Any]], context: Context
                 continue
             if name not in _OPERATORS:
                 raise NotImplementedError(f"condition operator {operator} is not modelled")
-            if actual is None:
-                if if_exists or (qualifier == "ForAllValues"):
+            if actual is None:  # "the key is not present ... the condition is false", but true when
+                # the operator requires that the key is not matched (StringNotLike, ArnNotLike, ...)
+                if if_exists or qualifier == "ForAllValues" or name in _NEGATED:
                     continue
                 return False
             match = _OPERATORS[name]

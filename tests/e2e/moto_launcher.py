@@ -30,7 +30,7 @@ account's administrator exists:
    scoped to an ARN never matches and a condition is never evaluated. Fix: evaluate every resource
    the Service Authorization Reference lists for the action, filled from the request, with its
    condition keys (``tests/e2e/moto_iam.py``; :func:`authorize_like_aws`, :func:`named_resources`,
-   :func:`request_context`).
+   :func:`request_context`, :func:`resource_tags` for ``aws:ResourceTag`` of EC2 resources).
 6. Bucket-existence checks are authorized as ``s3:HeadBucket``, which is not an IAM action: AWS
    requires ``s3:ListBucket`` (:func:`iam_action_name`).
 7. A trust policy with a statement for another principal (the GitHub OIDC provider) denies the
@@ -48,6 +48,7 @@ account's administrator exists:
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,16 @@ def request_context(request: moto_iam.Request) -> moto_iam.Context:
     return context
 
 
+def resource_tags(request: moto_iam.Request, arn: str) -> moto_iam.Context:
+    """Fix 5: ``aws:ResourceTag/<key>`` of an existing EC2 resource (the tags moto keeps for its id)."""
+    found = re.match(r"^arn:aws:ec2:([^:]*):(\d*):[a-z-]+/([\w-]+)$", arn)
+    if not found or found.group(3) == "*":
+        return {}
+    region, account = found.group(1) or request.region, found.group(2) or request.account
+    tags = ec2_backends[account][region].tags.get(found.group(3), {})
+    return {f"aws:ResourceTag/{key}": [value] for key, value in tags.items()}
+
+
 def _documents(policies: list[Any]) -> list[dict[str, Any]]:
     return [access_control.IAMPolicy(policy)._policy_json for policy in policies]
 
@@ -284,7 +295,7 @@ def authorize_like_aws(self: Any, resource: str) -> None:
     identity = _documents(self._access_key.collect_policies())
     boundary = boundary_documents(self._access_key)
     for arn in request.resources:
-        if not _allowed(identity, boundary, action, arn, request.context):
+        if not _allowed(identity, boundary, action, arn, {**request.context, **resource_tags(request, arn)}):
             deny(self, action, arn)
     for role_arn, service in passed_roles(request):
         if not _allowed(identity, boundary, "iam:PassRole", role_arn, {"iam:PassedToService": [service]}):

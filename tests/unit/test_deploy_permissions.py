@@ -224,3 +224,22 @@ def test_deploy_policy_in_the_bootstrap_stack_is_the_generated_one(stack_json: d
         expected = [json.loads(json.dumps(policy).replace(key_arn_placeholder(spec), key))
                     for policy in deploy_policies(spec, key_arn_placeholder(spec))]
         assert [document for _, document in synthesized] == expected
+
+
+def test_ec2_changes_only_on_resources_tagged_with_the_environment(stack_json: dict, specs: dict) -> None:
+    """EC2 ARNs carry no names: changes are scoped by the `Environment` tag the provider puts on everything."""
+    for spec in specs.values():
+        [provider] = stack_json[spec.platform_stack]["provider"]["aws"]
+        assert provider["default_tags"][0]["tags"][deploy_permissions.ENVIRONMENT_TAG] == spec.name
+        documents = deploy_policies(spec, key_arn_placeholder(spec))
+        instance = f"arn:aws:ec2:{spec.aws.region}:{spec.aws.account_id}:instance/i-0123"
+        tagged = {f"aws:ResourceTag/{deploy_permissions.ENVIRONMENT_TAG}": [spec.name]}
+        assert evaluate(documents, "ec2:TerminateInstances", instance, tagged) is Decision.ALLOW
+        assert evaluate(documents, "ec2:TerminateInstances", instance, {}) is not Decision.ALLOW
+        other = {f"aws:ResourceTag/{deploy_permissions.ENVIRONMENT_TAG}": ["someone-else"]}
+        assert evaluate(documents, "ec2:TerminateInstances", instance, other) is not Decision.ALLOW
+    for action in deploy_permissions.TAGGED_CHANGES:
+        service, name = action.split(":")
+        for kind, info in sar()[service]["privileges"][name]["resource_types"].items():
+            if kind and info["required"]:
+                assert "aws:ResourceTag/${TagKey}" in info["condition_keys"], f"{action} on {kind}: no aws:ResourceTag"

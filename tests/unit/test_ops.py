@@ -51,6 +51,10 @@ def test_lock_names_id_and_unlock_command(specs: dict[str, EnvironmentSpec]) -> 
         ("Error: AWS account ID not allowed: 123456789012", "account 123456789012"),
         ("dial tcp 127.0.0.1:4566: connect: connection refused", "cannot reach the AWS endpoint 127.0.0.1:4566"),
         ("Error: invalid AWS Region: xx-nowhere-1", "wrong AWS region"),
+        ("api error AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/sesacthon-dev-plan/s is not "
+         "authorized to perform: ssm:PutParameter on resource: arn:aws:ssm:ap-northeast-2:111111111111:parameter/x",
+         "AWS denied ssm:PutParameter on arn:aws:ssm:ap-northeast-2:111111111111:parameter/x to "
+         "arn:aws:sts::111111111111:assumed-role/sesacthon-dev-plan/s"),
     ],
 )
 def test_known_failures_are_one_line(output: str, expected: str, specs: dict[str, EnvironmentSpec]) -> None:

@@ -64,7 +64,8 @@ def test_names_are_derived_once_per_environment(specs: dict[str, EnvironmentSpec
     assert dev.lock_table_name == "sesacthon-tflock-dev"
     assert dev.ssm_root == "/sesacthon/dev"
     assert (dev.bootstrap_stack, dev.platform_stack, dev.state_key) == ("dev-bootstrap", "dev", "dev/terraform.tfstate")
-    assert (dev.access_log_bucket_name, dev.lock_file_key) == ("sesacthon-tfstate-dev-logs", "dev/terraform.tfstate.tflock")
+    assert dev.access_log_bucket_name == "sesacthon-tfstate-dev-logs"
+    assert dev.lock_file_key == "dev/terraform.tfstate.tflock"
     assert dev.uses_lock_table and not dev.uses_lock_file
 
 
