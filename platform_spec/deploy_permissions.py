@@ -145,12 +145,11 @@ BY_TYPE: dict[str, TypePermissions] = {row.type: row for row in PERMISSIONS}
 
 ANY_RESOURCE = frozenset({
     "ec2:DescribeAddresses", "ec2:DescribeAddressesAttribute", "ec2:DescribeFlowLogs", "ec2:DescribeImages",
-    "ec2:DescribeInstanceAttribute",
     "ec2:DescribeInstanceCreditSpecifications", "ec2:DescribeInstanceTypes", "ec2:DescribeInstances",
     "ec2:DescribeInternetGateways", "ec2:DescribeNatGateways", "ec2:DescribeNetworkAcls",
     "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroupRules",
     "ec2:DescribeSecurityGroups", "ec2:DescribeSpotInstanceRequests", "ec2:DescribeSubnets", "ec2:DescribeTags",
-    "ec2:DescribeVolumes", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs",
+    "ec2:DescribeVolumes", "ec2:DescribeVpcs",
     "kms:ListAliases",
     "logs:DescribeLogGroups",
     "route53:CreateHostedZone",
@@ -186,7 +185,13 @@ Service Authorization Reference lists the key for each of them)."""
 
 
 def scopes(spec: EnvironmentSpec, key_arn: str) -> dict[str, list[str]]:
-    """The resources each service's scoped actions are granted on, for one environment."""
+    """The resources each service's scoped actions are granted on, for one environment.
+
+    Names where the ARN has one (IAM roles and instance profiles, log groups, SSM parameters, the KMS
+    key itself); account and region elsewhere; EC2 changes also need the ``Environment`` tag
+    (:data:`TAGGED_CHANGES`). Route 53 hosted zones are global, named by id, and support no
+    ``aws:ResourceTag`` condition (SAR): a zone of the account is as narrow as AWS allows.
+    """
     region, account = spec.aws.region, spec.aws.account_id
     return {
         "ec2": [f"arn:aws:ec2:{region}:{account}:*", f"arn:aws:ec2:{region}::image/*"],

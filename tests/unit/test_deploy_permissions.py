@@ -243,3 +243,11 @@ def test_ec2_changes_only_on_resources_tagged_with_the_environment(stack_json: d
         for kind, info in sar()[service]["privileges"][name]["resource_types"].items():
             if kind and info["required"]:
                 assert "aws:ResourceTag/${TagKey}" in info["condition_keys"], f"{action} on {kind}: no aws:ResourceTag"
+
+
+def test_any_resource_only_where_aws_allows_nothing_narrower() -> None:
+    for action in deploy_permissions.ANY_RESOURCE:
+        service, name = action.split(":")
+        required = [kind for kind, info in sar()[service]["privileges"][name]["resource_types"].items()
+                    if kind and info["required"]]
+        assert required == [], f"{action} has required resource types {required}: scope it"
