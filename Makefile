@@ -31,22 +31,29 @@ TAG_OPTION = $(if $(or $(TAG),$(findstring command line,$(origin TAG))),--tag "$
 PYTHON_BOOT ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+CHECKOV_VENV := .cache/checkov
 CLI := $(PY) -m cli
 export TF_CLI_CONFIG_FILE := $(CURDIR)/.cache/terraform.rc
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 
-.PHONY: help venv node tools synth check test test-fast lint bench spec-reference clean
+.PHONY: help venv node checkov tools synth check test test-fast lint bench spec-reference clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
 # --- bootstrap (each step runs only when its inputs change) -------------------------------
+# requirements*.txt carry hashes: pip installs them in hash-checking mode.
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_BOOT) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -58,7 +65,8 @@ node_modules/.installed: package.json package-lock.json
 
 venv: $(VENV)/.installed ## Create the virtualenv: pinned packages and the `sesacthon` CLI (editable)
 node: node_modules/.installed ## Install the pinned cdktf CLI and pyright (npm)
-tools: venv node .cache/terraform.rc
+checkov: $(CHECKOV_VENV)/.installed ## Install checkov in its own virtualenv (its pins clash with the project's)
+tools: venv node checkov .cache/terraform.rc
 
 # --- main job ---------------------------------------------------------------------------
 synth: tools ## Synthesize Terraform JSON for ENV into cdktf.out/, then its GitOps and the pipeline files
@@ -91,7 +99,7 @@ clean: ## Remove build output (keeps the virtualenv and caches)
 # --- deploying (honours AWS_* incl. AWS_ENDPOINT_URL; exit codes: see `sesacthon --help`) ---
 .PHONY: bootstrap deploy apply-terraform plan drift inventory destroy unlock resync delegation
 
-bootstrap: tools ## Create ENV's state bucket + lock table (the <env>-state stack, local state in .state/)
+bootstrap: tools ## As an administrator, apply ENV's bootstrap stack: state backend, KMS key, OIDC, deploy/plan roles
 	$(CLI) bootstrap -- "$$ENV"
 
 deploy: tools ## Synth + `cdktf deploy ENV --auto-approve` (needs `make bootstrap` once)

@@ -34,7 +34,8 @@ def _environment_command(name: str, help_text: str,
 
 
 bootstrap = _environment_command(
-    "bootstrap", "Create ENV's state bucket and lock table (the ENV-state stack, local state in .state/).",
+    "bootstrap", "As an administrator, apply ENV's bootstrap stack (ENV-bootstrap: state bucket, lock table, "
+    "KMS key, GitHub OIDC provider, deploy and plan roles, permissions boundary; local state in .state/).",
     lambda commands, spec: commands.bootstrap(spec))
 plan = _environment_command(
     "plan", "terraform plan of ENV: exit 0 without changes, 3 with changes.",

@@ -144,6 +144,10 @@ def _roles(spec: EnvironmentSpec) -> list[Doc]:
          "policies": policies("operator", ("get", "sync", "action/*")),
          "groups": [f"{spec.project}:{spec.operated_by}"]},
     ]
+    gate = f"{project}/{naming.health_gate_application(spec)}"
+    roles.append({"name": "health-gate", "description": "Promotion out of this environment: ask the health gate",
+                  "policies": [f"p, proj:{project}:health-gate, applications, {action}, {gate}, allow"
+                               for action in ("get", "sync")]})
     developer_actions = ("get", "sync") if spec.access.developers_may_assume else ("get",)
     roles.append({"name": "developer", "description": "Developers" + (" (self-service)" if
                   spec.access.developers_may_assume else " (read-only)"),

@@ -15,8 +15,8 @@ ATLANTIS_FILE = "atlantis.yaml"
 def atlantis_config(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any]:
     """``atlantis.yaml``: one project per environment stack; only development environments may apply.
 
-    The ``<env>-state`` stacks (bucket + lock table, local state) are bootstrapped once with
-    ``make bootstrap`` and are not Atlantis projects.
+    The ``<env>-bootstrap`` stacks (state backend, pipeline roles; local state) are applied once by an
+    administrator with ``make bootstrap`` and are not Atlantis projects.
     """
     projects = []
     for spec in specs.values():

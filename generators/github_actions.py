@@ -1,15 +1,20 @@
 """GitHub Actions workflows generated from the specs, one per concern, looping over the environments:
 
 * ``pull-request.yml`` — ``make test``, synth all, the diff reports, ``terraform plan`` of every
-  development-tier environment, uploaded as artifacts;
+  development-tier environment with its read-only plan role, uploaded as artifacts;
 * ``deploy-<env>.yml`` — one per environment outside the development tier, triggered by the
   environment's ``git.refs`` (branches; ``<prefix>/*`` patterns also as tags): the change-window
-  gate when the spec has one, ``cdktf deploy`` with the environment's release role through OIDC,
-  then ``argocd app sync`` of the root app (automatic sync modes) or only on a manual dispatch
+  gate when the spec has one, ``cdktf deploy`` with the environment's deploy role through OIDC
+  (the job runs in the GitHub environment of the same name: the role trusts nothing else), then
+  ``argocd app sync`` of the root app (automatic sync modes) or only on a manual dispatch
   (``sync_mode: manual``);
-* ``drift.yml`` — weekly ``make drift`` per environment (matrix), opening an issue on drift;
+* ``drift.yml`` — weekly ``make drift`` per environment (matrix) with the plan role; a failure opens
+  an issue (in a job of its own, without AWS credentials);
 * ``promote-<env>-pr.yml`` — after a successful deploy of an environment, open the pull request
   promoting its release tag to the next environment of the chain.
+
+Every ``uses:`` is pinned to a commit (:mod:`generators.action_pins`); every job declares the token
+permissions it needs and the workflow grants none by default.
 """
 
 from __future__ import annotations
@@ -17,26 +22,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from generators.action_pins import ACTIONS, ARGOCD_LINUX_AMD64_SHA256, ARGOCD_VERSION, annotate
 from platform_spec import chain, naming
 from platform_spec.model import EnvironmentSpec
+from platform_spec.pipeline_identity import plans_pull_requests
 from plumbing.yaml_io import dump
 
 WORKFLOWS_DIR = ".github/workflows"
 
-ACTIONS = {
-    "checkout": "actions/checkout@v6",
-    "python": "actions/setup-python@v6",
-    "node": "actions/setup-node@v6",
-    "terraform": "hashicorp/setup-terraform@v3",
-    "aws": "aws-actions/configure-aws-credentials@v6",
-    "upload": "actions/upload-artifact@v6",
-}
-"""Every action, pinned to a major release whose inputs actionlint knows (and on the node24 runtime)."""
-
 PYTHON_VERSION = "3.11"
 NODE_VERSION = "20"
 TERRAFORM_VERSION = "1.11.4"
-ARGOCD_VERSION = "v2.14.11"
+READ = {"contents": "read"}
+"""Token permissions of a job that only checks out the repository."""
+OIDC = {"contents": "read", "id-token": "write"}
+"""Token permissions of a job that assumes an AWS role through GitHub's OIDC token."""
 DRIFT_SCHEDULE = "17 3 * * 1"
 """Weekly drift check: Mondays 03:17 UTC (off the hour, as GitHub recommends)."""
 RUNNER = "ubuntu-24.04"
@@ -52,37 +52,42 @@ def deployed_by_pipeline(spec: EnvironmentSpec) -> bool:
 # --- building blocks ---------------------------------------------------------------------------
 
 
-def _setup_steps(fetch_depth: int = 1) -> list[dict[str, Any]]:
+def _setup_steps(fetch_depth: int = 1, *, persist_credentials: bool = False) -> list[dict[str, Any]]:
+    """Checkout (the token is kept on disk only for a job that pushes), Python, Node, Terraform, toolchain."""
     return [
-        {"name": "Check out", "uses": ACTIONS["checkout"], "with": {"fetch-depth": fetch_depth}},
-        {"name": "Set up Python", "uses": ACTIONS["python"], "with": {"python-version": PYTHON_VERSION}},
-        {"name": "Set up Node", "uses": ACTIONS["node"], "with": {"node-version": NODE_VERSION}},
+        {"name": "Check out", "uses": ACTIONS["checkout"].uses,
+         "with": {"fetch-depth": fetch_depth, "persist-credentials": persist_credentials}},
+        {"name": "Set up Python", "uses": ACTIONS["python"].uses, "with": {"python-version": PYTHON_VERSION}},
+        {"name": "Set up Node", "uses": ACTIONS["node"].uses, "with": {"node-version": NODE_VERSION}},
         {
             "name": "Set up Terraform",
-            "uses": ACTIONS["terraform"],
+            "uses": ACTIONS["terraform"].uses,
             "with": {"terraform_version": TERRAFORM_VERSION, "terraform_wrapper": False},
         },
         {"name": "Install the pinned toolchain", "run": "make tools"},
     ]
 
 
-def _aws_step(spec: EnvironmentSpec) -> dict[str, Any]:
+def _aws_step(spec: EnvironmentSpec, purpose: str = naming.DEPLOY) -> dict[str, Any]:
     return {
-        "name": f"Assume {spec.prefix}-release (OIDC)",
-        "uses": ACTIONS["aws"],
+        "name": f"Assume {naming.role_name(spec, purpose)} (OIDC)",
+        "uses": ACTIONS["aws"].uses,
         "with": {
-            "role-to-assume": naming.release_role_arn(spec),
-            "role-session-name": f"github-{spec.name}-${{{{ github.run_id }}}}",
+            "role-to-assume": naming.role_arn(spec, purpose),
+            "role-session-name": f"github-{spec.name}-{purpose}-${{{{ github.run_id }}}}",
             "aws-region": spec.aws.region,
         },
     }
 
 
 def _argocd_install_step() -> dict[str, Any]:
+    """Download the Argo CD CLI and refuse it unless its SHA-256 is the one recorded for the release."""
     url = f"https://github.com/argoproj/argo-cd/releases/download/{ARGOCD_VERSION}/argocd-linux-amd64"
     return {
-        "name": f"Install the ArgoCD CLI {ARGOCD_VERSION}",
-        "run": f'curl -sSfL -o "$RUNNER_TEMP/argocd" {url}\nchmod +x "$RUNNER_TEMP/argocd"\n'
+        "name": f"Install the ArgoCD CLI {ARGOCD_VERSION} (checksum verified)",
+        "run": f'curl -sSfL -o "$RUNNER_TEMP/argocd" {url}\n'
+        f'echo "{ARGOCD_LINUX_AMD64_SHA256}  $RUNNER_TEMP/argocd" | sha256sum --check --strict -\n'
+        'chmod +x "$RUNNER_TEMP/argocd"\n'
         'echo "$RUNNER_TEMP" >> "$GITHUB_PATH"\n',
     }
 
@@ -118,12 +123,14 @@ def pull_request_workflow(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any
             "name": "make test",
             "runs-on": RUNNER,
             "timeout-minutes": 60,
+            "permissions": READ,
             "steps": [*_setup_steps(), {"name": "Run the test suite", "run": "make test"}],
         },
         "diff": {
             "name": "Synth and diff reports",
             "runs-on": RUNNER,
             "timeout-minutes": 30,
+            "permissions": READ,
             "steps": [
                 *_setup_steps(fetch_depth=0),
                 {"name": "Synthesize every environment", "run": "make synth ENV=all"},
@@ -134,44 +141,44 @@ def pull_request_workflow(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any
                 *diff_steps,
                 {
                     "name": "Upload the diff reports",
-                    "uses": ACTIONS["upload"],
+                    "uses": ACTIONS["upload"].uses,
                     "with": {"name": "diff-reports", "path": "reports/*.md", "if-no-files-found": "error"},
                 },
             ],
         },
     }
     for spec in specs.values():
-        if spec.tier != "development":
+        if not plans_pull_requests(spec):
             continue
-        stack = f"cdktf.out/stacks/{spec.platform_stack}"
+        # No `environment:` here: the token's subject is `repo:<repo>:pull_request`, which only the
+        # read-only plan role trusts; the pull request's code never holds write credentials.
         jobs[f"plan-{spec.name}"] = {
-            "name": f"terraform plan ({spec.name})",
+            "name": f"terraform plan ({spec.name}, read-only)",
             "runs-on": RUNNER,
             "timeout-minutes": 30,
-            "environment": spec.name,
-            "permissions": {"contents": "read", "id-token": "write"},
+            "permissions": OIDC,
             "concurrency": {"group": f"terraform-{spec.name}", "cancel-in-progress": False},
             "steps": [
                 *_setup_steps(),
-                _aws_step(spec),
-                {"name": f"Synthesize {spec.name}", "run": f"make synth ENV={spec.name}"},
+                _aws_step(spec, naming.PLAN),
                 {
-                    "name": f"terraform plan {spec.platform_stack}",
-                    "working-directory": stack,
-                    "run": "terraform init -input=false -no-color\n"
-                    "terraform plan -input=false -no-color -lock=false -out=plan.tfplan | tee plan.txt\n",
+                    "name": f"terraform plan {spec.platform_stack} (exit 3: changes)",
+                    "run": "set +e\n"
+                    f".venv/bin/python -m cli plan {spec.name} 2>&1 | tee plan.txt\n"
+                    "code=${PIPESTATUS[0]}\n"
+                    'test "$code" -eq 0 || test "$code" -eq 3\n',
                 },
                 {
                     "name": "Upload the plan",
-                    "uses": ACTIONS["upload"],
-                    "with": {"name": f"terraform-plan-{spec.name}", "path": f"{stack}/plan.txt"},
+                    "uses": ACTIONS["upload"].uses,
+                    "with": {"name": f"terraform-plan-{spec.name}", "path": "plan.txt"},
                 },
             ],
         }
     return {
         "name": "Pull request",
         "on": {"pull_request": {}},
-        "permissions": {"contents": "read"},
+        "permissions": {},
         "concurrency": {"group": "pr-${{ github.event.pull_request.number }}", "cancel-in-progress": True},
         "jobs": jobs,
     }
@@ -196,12 +203,13 @@ def deploy_workflow(spec: EnvironmentSpec) -> dict[str, Any]:
         "runs-on": RUNNER,
         "timeout-minutes": 60,
         "environment": environment,
+        "permissions": OIDC,
         "steps": [
             *_setup_steps(),
             *gate,
             _aws_step(spec),
             {
-                # the <env>-state stack (bucket + lock table) is bootstrapped once (`make bootstrap`)
+                # the <env>-bootstrap stack (state, roles) is applied once by an administrator (`make bootstrap`)
                 "name": f"cdktf deploy {spec.platform_stack}",
                 "env": {"ENV": spec.name},
                 "run": f"npx cdktf deploy {spec.platform_stack} --auto-approve --outputs-file cdktf.out/outputs.json",
@@ -215,6 +223,7 @@ def deploy_workflow(spec: EnvironmentSpec) -> dict[str, Any]:
         "runs-on": RUNNER,
         "timeout-minutes": 30,
         "environment": environment,
+        "permissions": READ,
         "env": _argocd_env(),
         "steps": [
             *_setup_steps(),
@@ -246,38 +255,43 @@ def deploy_workflow(spec: EnvironmentSpec) -> dict[str, Any]:
     return {
         "name": f"Deploy {spec.name}",
         "on": triggers,
-        "permissions": {"contents": "read", "id-token": "write"},
+        "permissions": {},
         "concurrency": {"group": f"deploy-{spec.name}", "cancel-in-progress": False},
         "jobs": {"deploy": deploy, "sync": sync},
     }
 
 
 def drift_workflow(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any]:
-    """Weekly ``make drift`` per environment; drift (or a failed check) opens an issue and fails."""
+    """Weekly ``make drift`` per environment with its read-only plan role; a failure opens an issue.
+
+    The drift jobs run on the default branch without a GitHub environment (nothing to approve: the
+    plan role trusts that branch's subject and cannot write); the issue is opened by a job of its own
+    that holds ``issues: write`` and no AWS credentials.
+    """
     include = [
-        {"env": spec.name, "role": naming.release_role_arn(spec), "region": spec.aws.region} for spec in specs.values()
+        {"env": spec.name, "role": naming.plan_role_arn(spec), "region": spec.aws.region} for spec in specs.values()
     ]
     body = (
-        "make drift ENV=${{ matrix.env }} found drift or failed.\n\n"
+        "The weekly `make drift` found drift or failed in at least one environment.\n\n"
         "Run: ${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}"
     )
     return {
         "name": "Weekly drift",
         "on": {"schedule": [{"cron": DRIFT_SCHEDULE}], "workflow_dispatch": {}},
-        "permissions": {"contents": "read", "id-token": "write", "issues": "write"},
+        "permissions": {},
         "concurrency": {"group": "drift", "cancel-in-progress": False},
         "jobs": {
             "drift": {
                 "name": "make drift (${{ matrix.env }})",
                 "runs-on": RUNNER,
                 "timeout-minutes": 30,
-                "environment": "${{ matrix.env }}",
+                "permissions": OIDC,
                 "strategy": {"fail-fast": False, "matrix": {"include": include}},
                 "steps": [
                     *_setup_steps(),
                     {
-                        "name": "Assume the environment's release role (OIDC)",
-                        "uses": ACTIONS["aws"],
+                        "name": "Assume the environment's plan role (OIDC, read-only)",
+                        "uses": ACTIONS["aws"].uses,
                         "with": {
                             "role-to-assume": "${{ matrix.role }}",
                             "role-session-name": "github-drift-${{ matrix.env }}",
@@ -285,15 +299,24 @@ def drift_workflow(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any]:
                         },
                     },
                     {"name": "make drift", "run": "make drift ENV=${{ matrix.env }}"},
+                ],
+            },
+            "report": {
+                "name": "Open an issue about the drift",
+                "needs": "drift",
+                "if": "failure()",
+                "runs-on": RUNNER,
+                "timeout-minutes": 5,
+                "permissions": {"issues": "write"},
+                "steps": [
                     {
                         "name": "Open an issue",
-                        "if": "failure()",
                         "env": {"GH_TOKEN": "${{ github.token }}", "BODY": body},
                         "run": 'gh issue create --repo "$GITHUB_REPOSITORY" '
-                        '--title "Drift in ${{ matrix.env }} ($(date -u +%F))" --body "$BODY"',
+                        '--title "Drift ($(date -u +%F))" --body "$BODY"',
                     },
                 ],
-            }
+            },
         },
     }
 
@@ -316,7 +339,7 @@ def promotion_pr_workflow(source: EnvironmentSpec, target: EnvironmentSpec) -> d
     return {
         "name": f"Promotion PR {source.name} → {target.name}",
         "on": {"workflow_run": {"workflows": [f"Deploy {source.name}"], "types": ["completed"]}},
-        "permissions": {"contents": "write", "pull-requests": "write"},
+        "permissions": {},
         "concurrency": {"group": f"promote-{target.name}", "cancel-in-progress": False},
         "jobs": {
             "promote": {
@@ -324,10 +347,12 @@ def promotion_pr_workflow(source: EnvironmentSpec, target: EnvironmentSpec) -> d
                 "if": "github.event.workflow_run.conclusion == 'success'",
                 "runs-on": RUNNER,
                 "timeout-minutes": 30,
-                # the source environment's Argo CD: the promotion asks its in-cluster health gate through it
-                "environment": source.name,
+                # the gate's own environment: the source's Argo CD token that may only sync its health-gate
+                # Application (the source environment's deployment rules keep the default branch out)
+                "environment": naming.health_gate_environment(source),
+                "permissions": {"contents": "write", "pull-requests": "write"},
                 "steps": [
-                    *_setup_steps(fetch_depth=0),
+                    *_setup_steps(fetch_depth=0, persist_credentials=True),
                     {"name": "Fetch tags", "run": "git fetch --tags --force"},
                     {"name": "Promote and open the pull request",
                      "env": {"GH_TOKEN": "${{ github.token }}", **_argocd_env()}, "run": script},
@@ -349,4 +374,4 @@ def workflows(specs: Mapping[str, EnvironmentSpec]) -> dict[str, str]:
     for source, target in chain.links(specs):
         if deployed_by_pipeline(source):
             files[f"{WORKFLOWS_DIR}/promote-{target.name}-pr.yml"] = promotion_pr_workflow(source, target)
-    return {path: dump(document, width=WORKFLOW_WIDTH) for path, document in sorted(files.items())}
+    return {path: annotate(dump(document, width=WORKFLOW_WIDTH)) for path, document in sorted(files.items())}

@@ -1,4 +1,5 @@
-"""Pipeline files generated from every spec: the GitHub Actions workflows and ``atlantis.yaml``.
+"""Pipeline files generated from every spec: the GitHub Actions workflows, ``atlantis.yaml`` and the
+GitHub environments they need (``docs/github-environments.md``).
 
 Pure rendering lives in ``github_actions`` and ``atlantis``; this module orders the environments
 along the promotion chain (so the files do not depend on the input order), and writes them
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from generators import atlantis, github_actions
+from generators import atlantis, github_actions, github_environments
 from platform_spec import chain
 from platform_spec.model import EnvironmentSpec
 from plumbing import writer
@@ -29,6 +30,7 @@ def render(specs: Mapping[str, EnvironmentSpec]) -> dict[str, str]:
     return {
         **github_actions.workflows(ordered),
         atlantis.ATLANTIS_FILE: dump(atlantis.atlantis_config(ordered), width=github_actions.WORKFLOW_WIDTH),
+        github_environments.DOC: github_environments.render(ordered),
     }
 
 

@@ -63,15 +63,16 @@ def _platform(spec: EnvironmentSpec) -> Stack:
 
 
 def bootstrap(spec: EnvironmentSpec) -> ExitCode:
-    """Apply ``<env>-state`` (state bucket + lock table; local state in ``.state/``)."""
+    """Apply ``<env>-bootstrap`` as an administrator (state backend, key, pipeline roles; local state in
+    ``.state/``)."""
     _ready(spec, backend=False, unlocked=False)
     synth(spec)
     state_dir = outdir().parent / ".state"
     state_dir.mkdir(exist_ok=True)
     ignore = state_dir / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("# local state of the <env>-state stacks; never committed\n*\n")
-    stack = Stack(spec, spec.state_stack)
+        ignore.write_text("# local state of the <env>-bootstrap stacks; never committed\n*\n")
+    stack = Stack(spec, spec.bootstrap_stack)
     with step("bootstrap", spec.name):
         stack.init()
         stack.apply()

@@ -64,6 +64,13 @@ def explain(text: str, spec: EnvironmentSpec) -> str | None:
         return bootstrap_message(spec, f"lock table {spec.lock_table_name}")
     if re.search(r"No valid credential sources found|failed to refresh cached credentials|NoCredentialProviders", text):
         return "no AWS credentials: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)"
+    found = re.search(r"User: (\S+) is not authorized to perform: ([\w-]+:\w+)(?: on resource: ([^\s,\"]+))?", text)
+    if found:
+        where = f" on {found.group(3)}" if found.group(3) else ""
+        return (
+            f"AWS denied {found.group(2)}{where} to {found.group(1)}: these credentials may not make this change "
+            f"(the plan role only reads; deploy '{spec.name}' with its deploy role)"
+        )
     found = re.search(r"AWS account ID not allowed: (\d+)", text)
     if found:
         return (

@@ -67,7 +67,7 @@ def check_identity(spec: EnvironmentSpec) -> str:
 
 
 def check_backend(spec: EnvironmentSpec) -> None:
-    """The environment's state bucket and lock table exist (else: run bootstrap first)."""
+    """The environment's state bucket and (when used) lock table exist (else: run bootstrap first)."""
     try:
         client("s3", spec).head_bucket(Bucket=spec.state_bucket_name)
     except botocore.exceptions.ClientError as error:
@@ -79,6 +79,8 @@ def check_backend(spec: EnvironmentSpec) -> None:
                 f"wrong AWS region: state bucket {spec.state_bucket_name} is not in {spec.aws.region}"
             ) from None
         raise OpsError(f"cannot read state bucket {spec.state_bucket_name}: {error}") from None
+    if not spec.uses_lock_table:
+        return
     try:
         client("dynamodb", spec).describe_table(TableName=spec.lock_table_name)
     except botocore.exceptions.ClientError as error:
@@ -93,14 +95,24 @@ def lock_item_id(spec: EnvironmentSpec) -> str:
 
 
 def held_lock(spec: EnvironmentSpec) -> tuple[str, dict[str, str]] | None:
-    """``(lock id, info)`` when the platform state is locked, else None."""
-    item = client("dynamodb", spec).get_item(
-        TableName=spec.lock_table_name, Key={"LockID": {"S": lock_item_id(spec)}}, ConsistentRead=True
-    ).get("Item")
-    if not item or "Info" not in item:
-        return None
-    info = lock_info(item["Info"].get("S"))
-    return info.get("ID", "unknown"), info
+    """``(lock id, info)`` when the platform state is locked (lock table item or S3 lock file), else None."""
+    if spec.uses_lock_table:
+        item = client("dynamodb", spec).get_item(
+            TableName=spec.lock_table_name, Key={"LockID": {"S": lock_item_id(spec)}}, ConsistentRead=True
+        ).get("Item")
+        if item and "Info" in item:
+            info = lock_info(item["Info"].get("S"))
+            return info.get("ID", "unknown"), info
+    if spec.uses_lock_file:
+        try:
+            body = client("s3", spec).get_object(Bucket=spec.state_bucket_name, Key=spec.lock_file_key)["Body"].read()
+        except botocore.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+        info = lock_info(body.decode("utf-8", errors="replace"))
+        return info.get("ID", "unknown"), info
+    return None
 
 
 def check_unlocked(spec: EnvironmentSpec) -> None:

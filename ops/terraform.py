@@ -103,7 +103,8 @@ class Stack:
         config = json.loads((self.directory / "cdk.tf.json").read_text())
         backend = config.get("terraform", {}).get("backend", {}).get("s3", {})
         expected = {"bucket": self.spec.state_bucket_name, "key": self.spec.state_key,
-                    "dynamodb_table": self.spec.lock_table_name}
+                    "dynamodb_table": self.spec.lock_table_name if self.spec.uses_lock_table else None,
+                    "use_lockfile": True if self.spec.uses_lock_file else None}
         wrong = {key: backend.get(key) for key, value in expected.items() if backend.get(key) != value}
         if wrong:
             raise OpsError(
@@ -113,7 +114,7 @@ class Stack:
 
     @property
     def remote(self) -> bool:
-        """Whether the stack keeps its state in S3 (the platform stack; ``<env>-state`` is local)."""
+        """Whether the stack keeps its state in S3 (the platform stack; ``<env>-bootstrap`` is local)."""
         return self.name == self.spec.platform_stack
 
     def init(self) -> None:

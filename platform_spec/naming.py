@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from platform_spec.model import EnvironmentSpec
 
+DEPLOY = "deploy"
+"""The release pipeline's deploy role: ``<prefix>-deploy`` (created by the bootstrap stack)."""
+PLAN = "plan"
+"""The read-only role of plans and drift checks: ``<prefix>-plan`` (created by the bootstrap stack)."""
+
 
 def role_name(spec: EnvironmentSpec, purpose: str) -> str:
-    """IAM role name of the environment, e.g. ``sesacthon-stg-release``."""
+    """IAM role name of the environment, e.g. ``sesacthon-stg-deploy``."""
     return f"{spec.prefix}-{purpose}"
 
 
@@ -19,9 +24,34 @@ def role_arn(spec: EnvironmentSpec, purpose: str) -> str:
     return f"arn:aws:iam::{spec.aws.account_id}:role/{role_name(spec, purpose)}"
 
 
-def release_role_arn(spec: EnvironmentSpec) -> str:
-    """The release pipeline's role, assumed through GitHub OIDC."""
-    return role_arn(spec, "release")
+def deploy_role_arn(spec: EnvironmentSpec) -> str:
+    """The release pipeline's deploy role, assumed through GitHub OIDC from the environment's jobs."""
+    return role_arn(spec, DEPLOY)
+
+
+def plan_role_arn(spec: EnvironmentSpec) -> str:
+    """The read-only plan role (pull-request plans, drift checks)."""
+    return role_arn(spec, PLAN)
+
+
+def boundary_policy_name(spec: EnvironmentSpec) -> str:
+    """The permissions boundary every role of the platform stack carries."""
+    return f"{spec.prefix}-boundary"
+
+
+def boundary_policy_arn(spec: EnvironmentSpec) -> str:
+    """ARN of :func:`boundary_policy_name` (a customer-managed policy of the bootstrap stack)."""
+    return f"arn:aws:iam::{spec.aws.account_id}:policy/{boundary_policy_name(spec)}"
+
+
+def environment_key_alias(spec: EnvironmentSpec) -> str:
+    """Alias of the environment's customer-managed KMS key (SecureStrings, flow-log group)."""
+    return f"alias/{spec.prefix}"
+
+
+def flow_log_group_name(spec: EnvironmentSpec) -> str:
+    """CloudWatch Logs group of the VPC flow logs."""
+    return f"{spec.prefix}-vpc-flow-logs"
 
 
 def root_application(spec: EnvironmentSpec) -> str:
@@ -62,3 +92,17 @@ def ansible_transfer_bucket(spec: EnvironmentSpec) -> str:
 def node_group_asg(spec: EnvironmentSpec, group: str) -> str:
     """Auto Scaling Group name of a node group."""
     return f"{spec.prefix}-{group}"
+
+
+HEALTH_GATE = "health-gate"
+"""Component name of the in-cluster health gate (``<env>-health-gate`` Application)."""
+
+
+def health_gate_application(spec: EnvironmentSpec) -> str:
+    """The environment's health-gate Application, which a promotion out of it syncs."""
+    return application(spec, HEALTH_GATE)
+
+
+def health_gate_environment(spec: EnvironmentSpec) -> str:
+    """The GitHub environment holding the token a promotion out of ``spec`` asks the gate with."""
+    return f"{spec.name}-{HEALTH_GATE}"

@@ -38,7 +38,6 @@ __all__ = ["GateResult", "blocking_alerts", "check", "gate_application", "severi
 URL_OVERRIDE_VARIABLE = "ALERTMANAGER_URL"
 ARGOCD_SERVER_VARIABLE = "ARGOCD_SERVER"
 ARGOCD_TOKEN_VARIABLE = "ARGOCD_AUTH_TOKEN"
-GATE_COMPONENT = "health-gate"
 TERMINAL_PHASES = ("Succeeded", "Failed", "Error")
 
 
@@ -63,7 +62,7 @@ class GateResult:
 
 def gate_application(spec: EnvironmentSpec) -> str:
     """Name of the environment's health-gate Application."""
-    return naming.application(spec, GATE_COMPONENT)
+    return naming.health_gate_application(spec)
 
 
 def check(spec: EnvironmentSpec, url: str | None = None, timeout: float = 5.0, wait: float = 300.0) -> GateResult:

@@ -10,8 +10,8 @@ from constructs import Construct
 
 from platform_spec.addon_policies import inline_policy, irsa_trust_policy, managed_policies
 from platform_spec.addons import ADDONS
-from platform_spec.iam_documents import to_json
 from platform_spec.model import EnvironmentSpec
+from platform_spec.policy import to_json
 
 
 class AddonRoles(Construct):

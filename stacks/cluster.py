@@ -19,11 +19,11 @@ from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.subnet import Subnet
 from constructs import Construct
 
-from platform_spec.iam_documents import node_policy, node_trust_policy, to_json
+from platform_spec.iam_documents import SSM_MANAGED_INSTANCE_CORE, node_policy, node_trust_policy
 from platform_spec.model import EnvironmentSpec, NodeGroup
-from platform_spec.naming import cluster_name
+from platform_spec.naming import boundary_policy_arn, cluster_name
+from platform_spec.policy import to_json
 
-SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 METADATA_HOP_LIMIT = 1
 """IMDSv2 responses reach the node itself but not a pod behind the container network's extra hop (EC2 user
 guide, "Configure the instance metadata options": a hop limit of 1 keeps containers from the node role)."""
@@ -60,8 +60,9 @@ def metadata_options() -> InstanceMetadataOptions:
 class Cluster(Construct):
     """Instance role and profile, the node AMI lookup, and one ``aws_instance`` per control-plane node.
 
-    Inputs: spec, private subnets by zone name, security groups. Outputs: ``instances`` (``(Node,
-    aws_instance)`` in placement order), ``profile``, ``image`` and ``role``.
+    Inputs: spec, private subnets by zone name, security groups, the environment key's ARN. Outputs:
+    ``instances`` (``(Node, aws_instance)`` in placement order), ``profile``, ``image`` and ``role`` (which
+    carries the permissions boundary).
     """
 
     def __init__(
@@ -73,13 +74,15 @@ class Cluster(Construct):
         private_subnets: dict[str, Subnet],
         node_security_group: SecurityGroup,
         control_plane_security_group: SecurityGroup,
+        key_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
         prefix = spec.prefix
-        self.role = IamRole(self, "node-role", name=f"{prefix}-node",
-                            assume_role_policy=to_json(node_trust_policy()))
-        IamRolePolicy(self, "node-policy", name=f"{prefix}-node", role=self.role.id, policy=to_json(node_policy(spec)))
-        IamRolePolicyAttachment(self, "node-ssm-core", role=self.role.name, policy_arn=SSM_CORE_POLICY)
+        self.role = IamRole(self, "node-role", name=f"{prefix}-node", assume_role_policy=to_json(node_trust_policy()),
+                            permissions_boundary=boundary_policy_arn(spec))
+        IamRolePolicy(self, "node-policy", name=f"{prefix}-node", role=self.role.id,
+                      policy=to_json(node_policy(spec, key_arn)))
+        IamRolePolicyAttachment(self, "node-ssm-core", role=self.role.name, policy_arn=SSM_MANAGED_INSTANCE_CORE)
         self.profile = IamInstanceProfile(self, "node-profile", name=f"{prefix}-node", role=self.role.name)
         self.image = DataAwsSsmParameter(self, "node-image", name=spec.cluster.node_image_parameter)
         self.instances: list[tuple[Node, Instance]] = []
@@ -100,6 +103,7 @@ class Cluster(Construct):
                 vpc_security_group_ids=[node_security_group.id, control_plane_security_group.id],
                 iam_instance_profile=self.profile.name,
                 metadata_options=metadata_options(),
+                ebs_optimized=True,
                 root_block_device=InstanceRootBlockDevice(
                     volume_size=group.volume_gb, volume_type="gp3", encrypted=True
                 ),

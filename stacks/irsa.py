@@ -20,9 +20,9 @@ from cdktf_cdktf_provider_aws.s3_object import S3Object
 from constructs import Construct
 
 from platform_spec.addon_policies import STS_AUDIENCE, discovery_document, oidc_bucket_policy
-from platform_spec.iam_documents import to_json
 from platform_spec.model import EnvironmentSpec
 from platform_spec.naming import oidc_bucket, oidc_issuer
+from platform_spec.policy import to_json
 
 
 class Irsa(Construct):

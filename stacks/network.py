@@ -1,7 +1,9 @@
-"""Network: VPC, one public and one private subnet per AZ, internet gateway, NAT, routes."""
+"""Network: VPC (default security group closed), one public and one private subnet per AZ, internet
+gateway, NAT, routes."""
 
 from __future__ import annotations
 
+from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktf_cdktf_provider_aws.eip import Eip
 from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
 from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
@@ -20,7 +22,8 @@ class Network(Construct):
 
     Inputs: the spec's ``network`` section. Outputs: ``vpc``, ``public_subnets`` (every zone) and
     ``private_subnets`` (zones with a private CIDR; also ``private_subnets_by_zone``), in zone order.
-    Routes are standalone ``aws_route`` resources (inline route blocks need every attribute).
+    Routes are standalone ``aws_route`` resources (inline route blocks need every attribute). The VPC's
+    default security group is adopted with no rules: nothing that lands in it by mistake can talk.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, spec: EnvironmentSpec) -> None:
@@ -35,6 +38,8 @@ class Network(Construct):
             enable_dns_support=True,
             tags={"Name": f"{prefix}-vpc"},
         )
+        DefaultSecurityGroup(self, "default-sg", vpc_id=self.vpc.id, ingress=[], egress=[],
+                             tags={"Name": f"{prefix}-default-closed"})
         gateway = InternetGateway(self, "igw", vpc_id=self.vpc.id, tags={"Name": f"{prefix}-igw"})
         public_routes = self._route_table("public", prefix)
         Route(

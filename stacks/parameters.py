@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TypedDict
 
-from cdktf import Fn, TerraformOutput, TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.data_aws_secretsmanager_random_password import DataAwsSecretsmanagerRandomPassword
+from cdktf import Fn, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter
 from constructs import Construct
 
+from platform_spec import naming
 from platform_spec.model import EnvironmentSpec
 from platform_spec.parameters import layout
+
+PASSWORD_LENGTH = 32
+SECRET_VERSION = 1
+"""``value_wo_version`` of every generated secret: raise it to make Terraform write a fresh password."""
 
 ParameterValue = str | list[str]
 """A parameter's value: one identifier, or a list written as a comma-separated StringList."""
@@ -40,11 +44,28 @@ OutputValue = str | list[str] | dict[str, str] | dict[str, NodeOutput] | dict[st
 """A Terraform output's value."""
 
 
+def ephemeral_password(scope: Construct, name: str) -> str:
+    """An ``ephemeral "aws_secretsmanager_random_password"`` block; returns the reference to its value.
+
+    Ephemeral resources (Terraform >= 1.10) are opened during plan and apply and never stored in plan
+    or state. cdktf 0.21 has no construct for them, so the block is added to the stack's JSON as an
+    override (Terraform's JSON syntax: a top-level ``ephemeral`` object, like ``resource``).
+    """
+    TerraformStack.of(scope).add_override(
+        f"ephemeral.aws_secretsmanager_random_password.{name}",
+        {"password_length": PASSWORD_LENGTH, "exclude_punctuation": True},
+    )
+    return f"${{ephemeral.aws_secretsmanager_random_password.{name}.random_password}}"
+
+
 class Parameters(Construct):
     """Writes ``values`` (relative path -> value) to SSM following :func:`layout`.
 
-    SecureString parameters get a generated initial password (``aws_secretsmanager_random_password``,
-    no extra provider) and then ignore value changes, so rotation outside Terraform is not drift.
+    SecureString parameters (encrypted with the environment's KMS key) get a generated password that
+    never enters the Terraform state or plan: an ephemeral random password written through the
+    write-only ``value_wo`` argument (Terraform >= 1.11; hashicorp/aws >= 5.85, docs of
+    ``aws_ssm_parameter``). The state keeps only ``value_wo_version``; rotation outside Terraform is
+    not drift, and raising :data:`SECRET_VERSION` writes new passwords.
     """
 
     def __init__(
@@ -53,20 +74,17 @@ class Parameters(Construct):
         super().__init__(scope, construct_id)
         for parameter in layout(spec):
             name = parameter.relative.replace("/", "-")
-            lifecycle = None
             if parameter.kind == "SecureString":
-                password = DataAwsSecretsmanagerRandomPassword(
-                    self, f"{name}-initial", password_length=32, exclude_punctuation=True
+                SsmParameter(
+                    self, name, name=parameter.path(spec), type=parameter.kind, description=parameter.description,
+                    key_id=naming.environment_key_alias(spec),
+                    value_wo=ephemeral_password(self, name), value_wo_version=SECRET_VERSION,
                 )
-                value = password.random_password
-                lifecycle = TerraformResourceLifecycle(ignore_changes=["value"])
-            else:
-                given = values[parameter.relative]
-                value = given if isinstance(given, str) else Fn.join(",", given)
-            SsmParameter(
-                self, name, name=parameter.path(spec), type=parameter.kind, value=value,
-                description=parameter.description, lifecycle=lifecycle,
-            )
+                continue
+            given = values[parameter.relative]
+            value = given if isinstance(given, str) else Fn.join(",", given)
+            SsmParameter(self, name, name=parameter.path(spec), type=parameter.kind, value=value,
+                         description=parameter.description)
 
 
 def outputs(scope: Construct, values: Mapping[str, OutputValue]) -> None:

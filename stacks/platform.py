@@ -1,24 +1,30 @@
-"""The per-environment stacks: ``<env>-state`` (bootstrap, local state) and ``<env>`` (the platform)."""
+"""The per-environment stacks: ``<env>-bootstrap`` (applied once by an administrator, local state) and
+``<env>`` (the platform, deployed by the release pipeline's deploy role)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from cdktf import LocalBackend, S3Backend, TerraformStack
+from cdktf_cdktf_provider_aws.data_aws_kms_alias import DataAwsKmsAlias
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
+from platform_spec import naming
 from platform_spec.model import EnvironmentSpec
 from platform_spec.naming import oidc_issuer
 from stacks.addon_roles import AddonRoles
 from stacks.ansible_access import AnsibleAccess
 from stacks.cluster import Cluster
 from stacks.dns import Dns
+from stacks.environment_key import EnvironmentKey
+from stacks.flow_logs import FlowLogs
 from stacks.iam import Access
 from stacks.irsa import Irsa
 from stacks.network import Network
 from stacks.node_groups import NodeGroups
-from stacks.parameters import NodeGroupOutput, NodeOutput, Parameters, outputs
+from stacks.parameters import NodeGroupOutput, NodeOutput, OutputValue, Parameters, outputs
+from stacks.pipeline_identity import PipelineIdentity
 from stacks.security_groups import SecurityGroups
 from stacks.state_backend import StateBackend
 
@@ -47,16 +53,33 @@ def _provider(scope: Construct, spec: EnvironmentSpec) -> None:
     )
 
 
-class StateStack(TerraformStack):
-    """``<env>-state``: the environment's state bucket and lock table, with local state."""
+class BootstrapStack(TerraformStack):
+    """``<env>-bootstrap``: everything the release pipeline needs before its first deploy, with local state.
+
+    State bucket (+ access-log bucket) and lock table, the environment's KMS key, the GitHub OIDC
+    provider (once per account), the permissions boundary, the deploy and plan roles (the model is
+    AWS CDK's ``cdk bootstrap``: an administrator applies it once; the stack it serves cannot change it).
+    """
 
     def __init__(self, scope: Construct, spec: EnvironmentSpec) -> None:
-        super().__init__(scope, spec.state_stack)
+        super().__init__(scope, spec.bootstrap_stack)
         _provider(self, spec)
         # Relative to the stack's working directory cdktf.out/stacks/<stack>/.
-        LocalBackend(self, path=f"../../../{LOCAL_STATE_DIR}/{spec.state_stack}.tfstate")
+        LocalBackend(self, path=f"../../../{LOCAL_STATE_DIR}/{spec.bootstrap_stack}.tfstate")
         backend = StateBackend(self, "state", spec=spec)
-        outputs(self, {"state_bucket": backend.bucket.bucket, "lock_table": backend.lock_table.name})
+        key = EnvironmentKey(self, "key", spec=spec)
+        identity = PipelineIdentity(self, "pipeline", spec=spec, key_arn=key.key.arn)
+        values: dict[str, OutputValue] = {
+            "state_bucket": backend.bucket.bucket,
+            "access_log_bucket": backend.log_bucket.bucket,
+            "key_arn": key.key.arn,
+            "deploy_role_arn": identity.deploy_role.arn,
+            "plan_role_arn": identity.plan_role.arn,
+            "boundary_arn": identity.boundary.arn,
+        }
+        if backend.lock_table is not None:
+            values["lock_table"] = backend.lock_table.name
+        outputs(self, values)
 
 
 class PlatformStack(TerraformStack):
@@ -68,15 +91,19 @@ class PlatformStack(TerraformStack):
     def __init__(self, scope: Construct, spec: EnvironmentSpec) -> None:
         super().__init__(scope, spec.platform_stack)
         _provider(self, spec)
-        S3Backend(
+        backend = S3Backend(
             self,
             bucket=spec.state_bucket_name,
             key=spec.state_key,
             region=spec.aws.region,
-            dynamodb_table=spec.lock_table_name,
+            dynamodb_table=spec.lock_table_name if spec.uses_lock_table else None,
             encrypt=True,
         )
+        if spec.uses_lock_file:  # cdktf 0.21's S3Backend predates Terraform 1.10's `use_lockfile`
+            backend.add_override("use_lockfile", True)
+        key_arn = DataAwsKmsAlias(self, "environment-key", name=naming.environment_key_alias(spec)).target_key_arn
         network = Network(self, "network", spec=spec)
+        FlowLogs(self, "flow-logs", spec=spec, vpc_id=network.vpc.id, key_arn=key_arn)
         groups = SecurityGroups(self, "security-groups", spec=spec, vpc_id=network.vpc.id)
         cluster = Cluster(
             self,
@@ -85,12 +112,13 @@ class PlatformStack(TerraformStack):
             private_subnets=network.private_subnets_by_zone,
             node_security_group=groups.nodes,
             control_plane_security_group=groups.control_plane,
+            key_arn=key_arn,
         )
         node_groups = NodeGroups(
             self, "node-groups", spec=spec, private_subnets=network.private_subnets,
             node_security_group=groups.nodes, profile=cluster.profile, image=cluster.image,
         )
-        access = Access(self, "access", spec=spec)
+        access = Access(self, "access", spec=spec, key_arn=key_arn)
         control_plane_ips = [instance.private_ip for _, instance in cluster.instances]
         dns = Dns(self, "dns", spec=spec, vpc=network.vpc, control_plane_ips=control_plane_ips)
         irsa = Irsa(self, "irsa", spec=spec)
@@ -142,7 +170,6 @@ class PlatformStack(TerraformStack):
                 "sg_alb_id": groups.alb.id,
                 "api_endpoint": api_endpoint,
                 "zone_id": dns.zone.zone_id,
-                "release_role_arn": access.release_role.arn,
                 "developer_role_arn": access.developer_role.arn if access.developer_role else "",
                 "nodes": nodes,
                 "node_groups": scaling,

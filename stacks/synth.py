@@ -13,7 +13,7 @@ from typing import TypedDict
 from cdktf import App
 
 from platform_spec.model import EnvironmentSpec
-from stacks.platform import PlatformStack, StateStack
+from stacks.platform import BootstrapStack, PlatformStack
 
 
 class Manifest(TypedDict):
@@ -23,10 +23,10 @@ class Manifest(TypedDict):
 
 
 def build_app(specs: Iterable[EnvironmentSpec], outdir: str | None = None) -> App:
-    """An App holding ``<env>-state`` and ``<env>`` for every given environment."""
+    """An App holding ``<env>-bootstrap`` and ``<env>`` for every given environment."""
     app = App(outdir=outdir) if outdir else App()
     for spec in specs:
-        StateStack(app, spec)
+        BootstrapStack(app, spec)
         PlatformStack(app, spec)
     return app
 

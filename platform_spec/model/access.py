@@ -11,10 +11,12 @@ from platform_spec.model.base import SpecModel
 
 class ReleasePipeline(SpecModel):
     github_repository: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-    """`owner/repo` whose GitHub Actions may assume the release role through OIDC."""
+    """`owner/repo` whose GitHub Actions may assume the deploy and plan roles through OIDC."""
     create_oidc_provider: bool = True
     """Create the account's GitHub OIDC provider; of the environments sharing an AWS account exactly one does
     (false in the others)."""
+    default_branch: str = Field(default="main", pattern=r"^[A-Za-z0-9._/-]+$")
+    """The repository's default branch: the weekly drift check runs there with the read-only plan role."""
 
 
 class Access(SpecModel):

@@ -41,6 +41,11 @@ class Network(SpecModel):
     admin_cidrs: list[Cidr] = Field(default_factory=list, max_length=20)
     """CIDRs (at most 20) allowed to reach the Kubernetes API (6443) on the control plane; production allows
     none wider than /8. Ansible connects through the SSM session manager: no SSH port is open."""
+    flow_log_retention_days: Literal[
+        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653
+    ] = 365
+    """Days the VPC flow logs are kept (a CloudWatch Logs retention value: CloudWatch Logs API Reference,
+    PutRetentionPolicy `retentionInDays`)."""
 
     @model_validator(mode="after")
     def _subnets_fit_the_vpc(self) -> Network:

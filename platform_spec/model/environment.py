@@ -13,6 +13,8 @@ from platform_spec.model.base import RESERVED_NAMES, SpecModel
 from platform_spec.model.cluster import Cluster
 from platform_spec.model.gitops import GitOps, Workload
 
+StateLocking = Literal["dynamodb", "s3", "dynamodb+s3"]
+
 
 class GitRefs(SpecModel):
     refs: list[str] = Field(min_length=1, max_length=20)
@@ -45,8 +47,12 @@ class EnvironmentSpec(SpecModel):
     """Git refs that deploy here and what ArgoCD tracks."""
     aws: AwsTarget
     """AWS account and region."""
-    state_bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-    """Terraform state bucket; default `<project>-tfstate-<short_name>`."""
+    state_bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,56}[a-z0-9]$")
+    """Terraform state bucket; default `<project>-tfstate-<short_name>` (at most 58 characters: its
+    access-log bucket is `<state_bucket>-logs`)."""
+    state_locking: StateLocking = "dynamodb"
+    """How Terraform locks the platform state: `dynamodb` (the lock table), `s3` (S3-native lock file,
+    `use_lockfile`, Terraform >= 1.10), or `dynamodb+s3` (both, while migrating; see the README)."""
     network: Network
     """VPC, subnets per AZ, NAT."""
     dns: Dns
@@ -156,14 +162,29 @@ class EnvironmentSpec(SpecModel):
         return f"{self.project}-tflock-{self.short_name}"
 
     @property
+    def access_log_bucket_name(self) -> str:
+        """S3 bucket receiving the state bucket's server access logs."""
+        return f"{self.state_bucket_name}-logs"
+
+    @property
+    def uses_lock_table(self) -> bool:
+        """Whether Terraform locks the state in the DynamoDB lock table."""
+        return self.state_locking in ("dynamodb", "dynamodb+s3")
+
+    @property
+    def uses_lock_file(self) -> bool:
+        """Whether Terraform locks the state with an S3-native lock file (``<state_key>.tflock``)."""
+        return self.state_locking in ("s3", "dynamodb+s3")
+
+    @property
     def ssm_root(self) -> str:
         """Root of this environment's SSM parameters, e.g. `/sesacthon/dev`."""
         return f"/{self.project}/{self.name}"
 
     @property
-    def state_stack(self) -> str:
-        """Name of the CDKTF stack that creates the state bucket and lock table."""
-        return f"{self.name}-state"
+    def bootstrap_stack(self) -> str:
+        """Name of the CDKTF stack an administrator applies once: state backend, key, pipeline identities."""
+        return f"{self.name}-bootstrap"
 
     @property
     def platform_stack(self) -> str:
@@ -174,3 +195,8 @@ class EnvironmentSpec(SpecModel):
     def state_key(self) -> str:
         """Object key of the platform stack's state in the state bucket."""
         return f"{self.name}/terraform.tfstate"
+
+    @property
+    def lock_file_key(self) -> str:
+        """Object key of the S3-native state lock (Terraform appends ``.tflock`` to the state key)."""
+        return f"{self.state_key}.tflock"

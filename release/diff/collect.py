@@ -17,7 +17,7 @@ from release.diff.normalise import Environment, normaliser, prepare
 
 SECTIONS = {
     "spec": "Spec (`environments/<env>.yaml`)",
-    "terraform": "Terraform (`cdktf.out/stacks/<env>-state` and `<env>`)",
+    "terraform": "Terraform (`cdktf.out/stacks/<env>-bootstrap` and `<env>`)",
     "gitops": "GitOps (`k8s/overlays/<env>`, `argocd/`)",
 }
 Artifacts = dict[str, dict[str, Any]]
@@ -30,17 +30,17 @@ def spec_section(environment: Environment) -> dict[str, Any]:
 
 
 def terraform_section(environment: Environment, stacks_dir: Path) -> dict[str, Any]:
-    """Both stacks' Terraform JSON, keyed ``<stack>: <address>`` (stack = ``state`` or ``platform``)."""
+    """Both stacks' Terraform JSON, keyed ``<stack>: <address>`` (stack = ``bootstrap`` or ``platform``)."""
     normalise = normaliser(environment)
     objects: dict[str, Any] = {}
-    for label, stack in (("state", environment.state_stack), ("platform", environment.platform_stack)):
+    for label, stack in (("bootstrap", environment.bootstrap_stack), ("platform", environment.platform_stack)):
         path = stacks_dir / stack / "cdk.tf.json"
         if not path.is_file():
             raise FileNotFoundError(f"{path}: not synthesized; run `make synth ENV={environment.name}`")
         document = json.loads(path.read_text(encoding="utf-8"))
-        for block in ("resource", "data"):
+        for block in ("resource", "data", "ephemeral"):
             for kind, resources in sorted(document.get(block, {}).items()):
-                prefix = "data." if block == "data" else ""
+                prefix = "" if block == "resource" else f"{block}."
                 for name, attributes in sorted(resources.items()):
                     objects[f"{label}: {prefix}{kind}.{name}"] = prepare(attributes, normalise)
         for name, attributes in sorted(document.get("output", {}).items()):

@@ -34,7 +34,7 @@ class Environment:
     ssm_root: str
     domain: str
     account: str
-    state_stack: str
+    bootstrap_stack: str
     platform_stack: str
     data: dict[str, Any] = field(default_factory=dict, compare=False)
     """The spec, ``model_dump(mode="json")``."""
@@ -43,7 +43,7 @@ class Environment:
     def of(cls, spec: EnvironmentSpec) -> Environment:
         """The description of a spec loaded by this code."""
         return cls(spec.name, spec.short_name, spec.prefix, spec.state_bucket_name, spec.lock_table_name,
-                   spec.ssm_root, spec.dns.domain, spec.aws.account_id, spec.state_stack, spec.platform_stack,
+                   spec.ssm_root, spec.dns.domain, spec.aws.account_id, spec.bootstrap_stack, spec.platform_stack,
                    spec.model_dump(mode="json"))
 
     @classmethod
@@ -62,7 +62,8 @@ from platform_spec.loader import load_all
 print(json.dumps({name: {
     "name": s.name, "short_name": s.short_name, "prefix": s.prefix, "state_bucket": s.state_bucket_name,
     "lock_table": s.lock_table_name, "ssm_root": s.ssm_root, "domain": s.dns.domain,
-    "account": s.aws.account_id, "state_stack": s.state_stack, "platform_stack": s.platform_stack,
+    "account": s.aws.account_id, "platform_stack": s.platform_stack,
+    "bootstrap_stack": getattr(s, "bootstrap_stack", None) or getattr(s, "state_stack", ""),  # renamed in 0.2
     "data": s.model_dump(mode="json")} for name, s in load_all().items()}))
 """
 """Printed by a tree's own code (``python -c DESCRIBE`` in that tree): every ``Environment`` as JSON."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-STACKS = [f"{env}{suffix}" for env in ("dev", "staging", "prod") for suffix in ("-state", "")]
+STACKS = [f"{env}{suffix}" for env in ("dev", "staging", "prod") for suffix in ("-bootstrap", "")]
 
 
 @pytest.fixture()

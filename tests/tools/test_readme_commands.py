@@ -13,7 +13,7 @@ from tests.conftest import export_working_tree, exported_env
 
 pytestmark = pytest.mark.tools
 
-GENERATED = ("k8s", "argocd", ".github", "atlantis.yaml")
+GENERATED = ("k8s", "argocd", ".github", "atlantis.yaml", "docs/github-environments.md")
 
 
 def _files(root: Path, names: tuple[str, ...]) -> dict[str, bytes]:
@@ -43,8 +43,8 @@ def test_make_synth_staging_writes_the_stacks_and_leaves_committed_files_current
     before = _files(exported, GENERATED)
     result = _make(exported, "synth", "ENV=staging")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "synthesized staging, staging-state" in result.stdout
-    for stack in ("staging", "staging-state"):
+    assert "synthesized staging, staging-bootstrap" in result.stdout
+    for stack in ("staging", "staging-bootstrap"):
         written = json.loads((exported / "cdktf.out" / "stacks" / stack / "cdk.tf.json").read_text())
         assert written == stack_json[stack]
     assert _files(exported, GENERATED) == before, "committed generated files were stale: run `make synth ENV=all`"

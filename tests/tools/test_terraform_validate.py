@@ -10,7 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.tools
 
-STACKS = [f"{env}{suffix}" for env in ("dev", "staging", "prod") for suffix in ("-state", "")]
+STACKS = [f"{env}{suffix}" for env in ("dev", "staging", "prod") for suffix in ("-bootstrap", "")]
 
 
 def _terraform(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:

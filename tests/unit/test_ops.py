@@ -51,6 +51,10 @@ def test_lock_names_id_and_unlock_command(specs: dict[str, EnvironmentSpec]) -> 
         ("Error: AWS account ID not allowed: 123456789012", "account 123456789012"),
         ("dial tcp 127.0.0.1:4566: connect: connection refused", "cannot reach the AWS endpoint 127.0.0.1:4566"),
         ("Error: invalid AWS Region: xx-nowhere-1", "wrong AWS region"),
+        ("api error AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/sesacthon-dev-plan/s is not "
+         "authorized to perform: ssm:PutParameter on resource: arn:aws:ssm:ap-northeast-2:111111111111:parameter/x",
+         "AWS denied ssm:PutParameter on arn:aws:ssm:ap-northeast-2:111111111111:parameter/x to "
+         "arn:aws:sts::111111111111:assumed-role/sesacthon-dev-plan/s"),
     ],
 )
 def test_known_failures_are_one_line(output: str, expected: str, specs: dict[str, EnvironmentSpec]) -> None:
@@ -153,3 +157,27 @@ def test_refuses_a_stack_wired_to_another_environments_state(
     backend = {"bucket": dev.state_bucket_name, "key": dev.state_key, "dynamodb_table": dev.lock_table_name}
     (stack_dir / "cdk.tf.json").write_text(json.dumps({"terraform": {"backend": {"s3": backend}}}))
     stack.check_backend()
+
+
+@pytest.mark.parametrize("locking", ["s3", "dynamodb+s3"])
+def test_locking_modes_synthesize_their_backend_and_permissions(
+    locking: str, specs: dict[str, EnvironmentSpec], tmp_path: Path
+) -> None:
+    """`state_locking` decides the S3 backend's lock (table, lock file or both), the bootstrap's table and
+    the roles' lock permissions; the runner refuses a backend that does not match the spec."""
+    from stacks.synth import synth_to
+
+    spec = specs["dev"].model_copy(update={"state_locking": locking})
+    synth_to(tmp_path, [spec])
+    platform = json.loads((tmp_path / "stacks" / "dev" / "cdk.tf.json").read_text())
+    backend = platform["terraform"]["backend"]["s3"]
+    assert backend.get("use_lockfile") is True
+    assert ("dynamodb_table" in backend) == (locking == "dynamodb+s3")
+    bootstrap = json.loads((tmp_path / "stacks" / "dev-bootstrap" / "cdk.tf.json").read_text())
+    assert ("aws_dynamodb_table" in bootstrap["resource"]) == (locking == "dynamodb+s3")
+    policies = json.dumps(bootstrap["resource"]["aws_iam_policy"])
+    assert f"arn:aws:s3:::{spec.state_bucket_name}/{spec.lock_file_key}" in policies
+    assert ("dynamodb:PutItem" in policies) == (locking == "dynamodb+s3")
+    terraform.Stack(spec, "dev", root=tmp_path).check_backend()
+    with pytest.raises(OpsError, match="refusing to touch another environment's state"):
+        terraform.Stack(specs["dev"], "dev", root=tmp_path).check_backend()  # the table-only spec

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
-from generators import atlantis, github_actions, pipelines
+from generators import atlantis, github_actions, github_environments, pipelines
+from generators.action_pins import ACTIONS, ARGOCD_LINUX_AMD64_SHA256
+from platform_spec import naming
 from platform_spec.loader import load_all
 from platform_spec.model import EnvironmentSpec
 from plumbing.manifests import load_schema
@@ -16,7 +19,14 @@ from plumbing.writer import with_header
 
 
 def _docs(specs: dict[str, EnvironmentSpec]) -> dict[str, dict]:
-    return {path: yaml.safe_load(text) for path, text in pipelines.render(specs).items()}
+    rendered = pipelines.render(specs).items()
+    return {path: yaml.safe_load(text) for path, text in rendered if path.endswith((".yml", ".yaml"))}
+
+
+def _jobs(specs: dict[str, EnvironmentSpec]) -> list[tuple[str, dict, dict]]:
+    """``(path, workflow, job)`` of every job of every workflow."""
+    return [(path, doc, job) for path, doc in _docs(specs).items() if path != "atlantis.yaml"
+            for job in doc["jobs"].values()]
 
 
 def test_committed_files_are_current(specs: dict[str, EnvironmentSpec], project_root: Path) -> None:
@@ -39,6 +49,7 @@ def test_one_workflow_per_concern(specs: dict[str, EnvironmentSpec]) -> None:
         ".github/workflows/promote-prod-pr.yml",
         ".github/workflows/pull-request.yml",
         "atlantis.yaml",
+        "docs/github-environments.md",
     ]
 
 
@@ -50,28 +61,61 @@ def test_a_new_environment_appears_without_code_changes(qa_spec: Path) -> None:
     assert "qa" in {project["name"] for project in docs["atlantis.yaml"]["projects"]}
 
 
-def test_release_role_and_oidc(specs: dict[str, EnvironmentSpec]) -> None:
-    docs = _docs(specs)
-    for path, doc in docs.items():
-        if path == "atlantis.yaml":
-            continue
-        for job in doc["jobs"].values():
-            steps = [step for step in job["steps"] if "configure-aws-credentials" in step.get("uses", "")]
-            if steps:
-                permissions = job.get("permissions", doc["permissions"])
-                assert permissions["id-token"] == "write", path
-                assert "environment" in job, f"{path}: OIDC sub must be the environment (trust policy)"
-    staging = docs[".github/workflows/deploy-staging.yml"]["jobs"]["deploy"]["steps"]
+def test_deploy_jobs_assume_the_deploy_role_in_their_github_environment(specs: dict[str, EnvironmentSpec]) -> None:
+    """The deploy role trusts only `repo:<repo>:environment:<env>`: every job assuming it runs in that environment."""
+    for path, _, job in _jobs(specs):
+        for step in job["steps"]:
+            role = step.get("with", {}).get("role-to-assume", "")
+            if role.endswith("-deploy"):
+                env = next(spec for spec in specs.values() if naming.deploy_role_arn(spec) == role)
+                assert job["environment"]["name"] == env.name, path
+                assert job["permissions"] == {"contents": "read", "id-token": "write"}, path
+    staging = _docs(specs)[".github/workflows/deploy-staging.yml"]["jobs"]["deploy"]["steps"]
     assume = next(step for step in staging if "configure-aws-credentials" in step.get("uses", ""))
-    assert assume["with"]["role-to-assume"] == "arn:aws:iam::222222222222:role/sesacthon-stg-release"
+    assert assume["with"]["role-to-assume"] == "arn:aws:iam::222222222222:role/sesacthon-stg-deploy"
     assert assume["with"]["aws-region"] == "ap-northeast-2"
 
 
-def test_every_action_is_pinned(specs: dict[str, EnvironmentSpec]) -> None:
+def test_pull_requests_and_drift_only_hold_the_read_only_plan_role(specs: dict[str, EnvironmentSpec]) -> None:
+    docs = _docs(specs)
+    for path in (".github/workflows/pull-request.yml", ".github/workflows/drift.yml"):
+        roles = [step["with"]["role-to-assume"] for job in docs[path]["jobs"].values() for step in job["steps"]
+                 if "configure-aws-credentials" in step.get("uses", "")]
+        assert roles and all(role.endswith("-plan") or role == "${{ matrix.role }}" for role in roles), path
+        for job in docs[path]["jobs"].values():
+            assert "environment" not in job, f"{path}: the plan role trusts the pull_request and branch subjects"
+    matrix = docs[".github/workflows/drift.yml"]["jobs"]["drift"]["strategy"]["matrix"]["include"]
+    assert {row["role"] for row in matrix} == {naming.plan_role_arn(spec) for spec in specs.values()}
+
+
+def test_every_job_declares_minimal_permissions(specs: dict[str, EnvironmentSpec]) -> None:
+    for path, doc, job in _jobs(specs):
+        assert doc["permissions"] == {}, f"{path}: the workflow grants nothing by default"
+        permissions = job["permissions"]
+        holds_aws = any("configure-aws-credentials" in step.get("uses", "") for step in job["steps"])
+        assert ("id-token" in permissions) == holds_aws, f"{path}: id-token only where a role is assumed"
+        writes = {scope for scope, level in permissions.items() if level == "write"} - {"id-token"}
+        assert not (writes and holds_aws), f"{path}: a job holding AWS credentials gets no write token scope"
+
+
+def test_every_action_is_pinned_to_a_commit(specs: dict[str, EnvironmentSpec]) -> None:
+    pins = {(action.repo, action.sha): action.version for action in ACTIONS.values()}
     for path, text in pipelines.render(specs).items():
         for line in text.splitlines():
-            if "uses:" in line:
-                assert "@v" in line and not line.rstrip().endswith(("@main", "@master", "@latest")), f"{path}: {line}"
+            if "uses:" not in line:
+                continue
+            found = re.fullmatch(r"\s*(?:- )?uses: ([\w.-]+/[\w.-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)", line)
+            assert found, f"{path}: not pinned to a commit with its version: {line}"
+            assert pins[(found.group(1), found.group(2))] == found.group(3), line
+
+
+def test_downloaded_tools_are_verified(specs: dict[str, EnvironmentSpec]) -> None:
+    for path, _, job in _jobs(specs):
+        for step in job["steps"]:
+            run = step.get("run", "")
+            if "curl " in run:
+                assert f"{ARGOCD_LINUX_AMD64_SHA256}  " in run and "sha256sum --check --strict" in run, path
+                assert run.index("sha256sum") < run.index("chmod +x"), path
 
 
 def test_triggers(specs: dict[str, EnvironmentSpec]) -> None:
@@ -89,7 +133,7 @@ def test_prod_gates(specs: dict[str, EnvironmentSpec]) -> None:
     assert deploy["environment"]["name"] == "prod"
     names = [step["name"] for step in deploy["steps"]]
     window = names.index("Change window (0 22 * * 2, 2h, Asia/Seoul)")
-    assert window < names.index("Assume sesacthon-prod-release (OIDC)")
+    assert window < names.index("Assume sesacthon-prod-deploy (OIDC)")
     assert deploy["steps"][window]["run"] == ".venv/bin/python -m generators change-window --env prod"
     assert prod["jobs"]["sync"]["if"] == "github.event_name == 'workflow_dispatch' && inputs.sync"
     assert prod["concurrency"] == {"group": "deploy-prod", "cancel-in-progress": False}
@@ -109,18 +153,20 @@ def test_pull_request_plans_dev_and_uploads_reports(specs: dict[str, Environment
     assert any(step.get("run") == "make test" for step in jobs["test"]["steps"])
     diff_runs = [step.get("run", "") for step in jobs["diff"]["steps"]]
     assert "make diff A=dev B=staging" in diff_runs and "make diff A=staging B=prod" in diff_runs
-    uploads = [step for step in jobs["plan-dev"]["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
-    assert uploads[0]["with"]["path"] == "cdktf.out/stacks/dev/plan.txt"
+    plan = jobs["plan-dev"]["steps"]
+    assert any(".venv/bin/python -m cli plan dev" in step.get("run", "") for step in plan)
+    uploads = [step for step in plan if step.get("uses", "").startswith("actions/upload-artifact")]
+    assert uploads[0]["with"]["path"] == "plan.txt"
 
 
 def test_drift_opens_an_issue_on_failure(specs: dict[str, EnvironmentSpec]) -> None:
     drift = _docs(specs)[".github/workflows/drift.yml"]
-    assert drift["permissions"]["issues"] == "write"
-    job = drift["jobs"]["drift"]
-    assert job["strategy"]["fail-fast"] is False
-    issue = job["steps"][-1]
-    assert issue["if"] == "failure()" and "gh issue create" in issue["run"]
-    assert issue["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert drift["jobs"]["drift"]["strategy"]["fail-fast"] is False
+    report = drift["jobs"]["report"]
+    assert report["needs"] == "drift" and report["if"] == "failure()"
+    assert report["permissions"] == {"issues": "write"}
+    [issue] = report["steps"]
+    assert "gh issue create" in issue["run"] and issue["env"]["GH_TOKEN"] == "${{ github.token }}"
 
 
 def test_atlantis_projects_and_apply_policy(specs: dict[str, EnvironmentSpec]) -> None:
@@ -158,3 +204,19 @@ def test_writer_refuses_to_replace_a_hand_written_workflow(tmp_path: Path, specs
         pipelines.write(specs, tmp_path)
     assert (tmp_path / ".github/workflows/drift.yml").read_text() == "name: mine\n"
     assert not (tmp_path / "atlantis.yaml").exists()
+
+
+def test_github_environments_page_matches_the_deploy_triggers(specs: dict[str, EnvironmentSpec]) -> None:
+    """The deployment branch and tag policies are the deploy workflow's triggers, nothing more."""
+    docs = _docs(specs)
+    page = pipelines.render(specs)[github_environments.DOC]
+    for spec in specs.values():
+        path = f".github/workflows/deploy-{spec.name}.yml"
+        if path not in docs:
+            assert f"## `{spec.name}`" not in page
+            continue
+        push = docs[path]["on"]["push"]
+        expected = [("branch", ref) for ref in push["branches"]] + [("tag", ref) for ref in push.get("tags", [])]
+        assert github_environments.deployment_policies(spec) == expected
+        for kind, pattern in expected:
+            assert f"environments/{spec.name}/deployment-branch-policies -f name='{pattern}' -f type={kind}" in page

@@ -65,7 +65,10 @@ def test_names_are_derived_once_per_environment(specs: dict[str, EnvironmentSpec
     assert dev.state_bucket_name == "sesacthon-tfstate-dev"
     assert dev.lock_table_name == "sesacthon-tflock-dev"
     assert dev.ssm_root == "/sesacthon/dev"
-    assert (dev.state_stack, dev.platform_stack, dev.state_key) == ("dev-state", "dev", "dev/terraform.tfstate")
+    assert (dev.bootstrap_stack, dev.platform_stack, dev.state_key) == ("dev-bootstrap", "dev", "dev/terraform.tfstate")
+    assert dev.access_log_bucket_name == "sesacthon-tfstate-dev-logs"
+    assert dev.lock_file_key == "dev/terraform.tfstate.tflock"
+    assert dev.uses_lock_table and not dev.uses_lock_file
 
 
 def test_a_new_environment_needs_no_code_change(qa_spec: Path) -> None:
