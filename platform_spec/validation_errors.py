@@ -46,7 +46,8 @@ def describe(error: ValidationError, document: Document, model: type[BaseModel])
         elif kind in _TYPE_NAMES:
             messages.append(_line(document, path, _type_error(document, path, item, _TYPE_NAMES[kind])))
         elif kind == "string_pattern_mismatch":
-            doc = f"; {field.description.rstrip('.')}" if field is not None and field.description else ""
+            described = " ".join(field.description.split()) if field is not None and field.description else ""
+            doc = f"; {described.rstrip('.')}" if described else ""
             pattern = item.get("ctx", {}).get("pattern", "")
             messages.append(_line(document, path, f"{_value(document, path, item)} does not match {pattern}{doc}"))
         elif kind in ("too_long", "too_short") and isinstance(item.get("input"), list | dict):

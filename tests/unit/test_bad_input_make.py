@@ -94,7 +94,7 @@ def test_hostile_values_are_refused_and_run_nothing(sandbox: Path, outside: Path
 def test_a_repeated_or_all_including_selection_synthesizes_each_environment_once(sandbox: Path) -> None:
     twice = _make(sandbox, "synth", "ENV=dev,dev")
     assert twice.returncode == 0, twice.stderr
-    assert "synthesized dev, dev-state" in twice.stdout
+    assert "synthesized dev, dev-bootstrap" in twice.stdout
     everything = _make(sandbox, "check", "ENV=all,dev")
     assert everything.returncode == 0, everything.stderr
     assert [line.split(":")[0] for line in everything.stdout.splitlines()] == ["dev", "staging", "prod"]

@@ -128,7 +128,10 @@ def test_project_allows_the_sources_and_destinations_it_uses(specs: dict[str, En
     kinds = {(item["group"], item["kind"]) for item in project["clusterResourceWhitelist"]}
     assert {("", "Namespace"), ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
             ("external-secrets.io", "ClusterSecretStore")} <= kinds
-    assert {role["name"] for role in project["roles"]} == {"release", "operator", "developer"}
+    assert {role["name"] for role in project["roles"]} == {"release", "operator", "developer", "health-gate"}
+    gate = next(role for role in project["roles"] if role["name"] == "health-gate")
+    assert gate["policies"] == [f"p, proj:{spec.name}:health-gate, applications, {action}, "
+                                f"{spec.name}/{spec.name}-health-gate, allow" for action in ("get", "sync")]
 
 
 def test_developers_may_sync_only_where_they_may_assume(specs: dict[str, EnvironmentSpec]) -> None:
