@@ -105,7 +105,7 @@ def _change_window_step(spec: EnvironmentSpec) -> dict[str, Any]:
     assert window is not None
     return {
         "name": f"Change window ({window.schedule}, {window.duration}, {window.timezone})",
-        "run": f".venv/bin/python -m generators change-window --env {spec.name}",
+        "run": f".venv/bin/python -m cli change-window {spec.name}",
     }
 
 

@@ -134,7 +134,7 @@ def test_prod_gates(specs: dict[str, EnvironmentSpec]) -> None:
     names = [step["name"] for step in deploy["steps"]]
     window = names.index("Change window (0 22 * * 2, 2h, Asia/Seoul)")
     assert window < names.index("Assume sesacthon-prod-deploy (OIDC)")
-    assert deploy["steps"][window]["run"] == ".venv/bin/python -m generators change-window --env prod"
+    assert deploy["steps"][window]["run"] == ".venv/bin/python -m cli change-window prod"
     assert prod["jobs"]["sync"]["if"] == "github.event_name == 'workflow_dispatch' && inputs.sync"
     assert prod["concurrency"] == {"group": "deploy-prod", "cancel-in-progress": False}
 
