@@ -29,8 +29,9 @@ if TYPE_CHECKING:  # jsonschema is imported lazily: its import overlaps the kust
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 """Vendored CRD schemas (MIT, datreeio/CRDs-catalog), shipped with the code."""
-KUBERNETES_VERSION = "1.32"
-"""Kubernetes minor version the core kinds are validated against (the cluster's version)."""
+KUBERNETES_VERSION = "1.33"
+"""Kubernetes minor version the core kinds are validated against: the clusters' (every environment's
+``cluster.kube_version``; a test keeps them equal)."""
 
 
 class ValidationError(Exception):

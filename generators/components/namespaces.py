@@ -19,7 +19,6 @@ from generators.waves import Component, Doc, Files
 from platform_spec.labels import PURPOSE_ANNOTATION
 from platform_spec.model import EnvironmentSpec, Workload
 from platform_spec.namespaces import NAMESPACES, Namespace
-from plumbing.manifests import KUBERNETES_VERSION
 
 NAME = "namespaces"
 PSA_PREFIX = "pod-security.kubernetes.io"
@@ -27,7 +26,7 @@ PSA_PREFIX = "pod-security.kubernetes.io"
 
 def pod_security_labels(spec: EnvironmentSpec, namespace: Namespace) -> dict[str, str]:
     """The PSA labels of ``namespace`` in ``spec``'s environment."""
-    version = f"v{KUBERNETES_VERSION}"
+    version = "v" + ".".join(spec.cluster.kube_version.split(".")[:2])  # the policies of the cluster's release
     labels = {}
     if spec.gitops.policy_action == "Enforce":
         labels[f"{PSA_PREFIX}/enforce"] = namespace.pod_security

@@ -127,3 +127,9 @@ def test_without_kubectl_the_generator_still_writes_and_warns(tmp_path: Path, mo
     assert "kubectl is not installed" in capsys.readouterr().err
     with pytest.raises(validation.KustomizeMissing):
         validation.kustomize_build(tmp_path / "k8s" / "overlays" / "dev")
+
+
+def test_manifests_are_validated_against_the_clusters_kubernetes_release(specs: dict) -> None:
+    """The core-kind schemas are those of the release the clusters run (kubespray installs kube_version)."""
+    minors = {".".join(spec.cluster.kube_version.split(".")[:2]) for spec in specs.values()}
+    assert minors == {validation.KUBERNETES_VERSION}, "validate each overlay against its own release first"
