@@ -22,7 +22,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from generators.action_pins import ACTIONS, ARGOCD_LINUX_AMD64_SHA256, ARGOCD_VERSION, annotate
+from generators.action_pins import ACTIONS, annotate
+from generators.workflow_steps import (
+    OIDC,
+    READ,
+    RUNNER,
+    argocd_env,
+    argocd_install_step,
+    aws_step,
+    change_window_step,
+    setup_steps,
+)
 from platform_spec import chain, naming
 from platform_spec.model import EnvironmentSpec
 from platform_spec.pipeline_identity import plans_pull_requests
@@ -30,16 +40,8 @@ from plumbing.yaml_io import dump
 
 WORKFLOWS_DIR = ".github/workflows"
 
-PYTHON_VERSION = "3.11"
-NODE_VERSION = "20"
-TERRAFORM_VERSION = "1.11.4"
-READ = {"contents": "read"}
-"""Token permissions of a job that only checks out the repository."""
-OIDC = {"contents": "read", "id-token": "write"}
-"""Token permissions of a job that assumes an AWS role through GitHub's OIDC token."""
 DRIFT_SCHEDULE = "17 3 * * 1"
 """Weekly drift check: Mondays 03:17 UTC (off the hour, as GitHub recommends)."""
-RUNNER = "ubuntu-24.04"
 WORKFLOW_WIDTH = 200
 """YAML line width of the workflows (long ``run:`` and ``if:`` lines stay on one line)."""
 
@@ -47,66 +49,6 @@ WORKFLOW_WIDTH = 200
 def deployed_by_pipeline(spec: EnvironmentSpec) -> bool:
     """Environments outside the development tier are deployed by the release pipeline only."""
     return spec.tier != "development"
-
-
-# --- building blocks ---------------------------------------------------------------------------
-
-
-def _setup_steps(fetch_depth: int = 1, *, persist_credentials: bool = False) -> list[dict[str, Any]]:
-    """Checkout (the token is kept on disk only for a job that pushes), Python, Node, Terraform, toolchain."""
-    return [
-        {"name": "Check out", "uses": ACTIONS["checkout"].uses,
-         "with": {"fetch-depth": fetch_depth, "persist-credentials": persist_credentials}},
-        {"name": "Set up Python", "uses": ACTIONS["python"].uses, "with": {"python-version": PYTHON_VERSION}},
-        {"name": "Set up Node", "uses": ACTIONS["node"].uses, "with": {"node-version": NODE_VERSION}},
-        {
-            "name": "Set up Terraform",
-            "uses": ACTIONS["terraform"].uses,
-            "with": {"terraform_version": TERRAFORM_VERSION, "terraform_wrapper": False},
-        },
-        {"name": "Install the pinned toolchain", "run": "make tools"},
-    ]
-
-
-def _aws_step(spec: EnvironmentSpec, purpose: str = naming.DEPLOY) -> dict[str, Any]:
-    return {
-        "name": f"Assume {naming.role_name(spec, purpose)} (OIDC)",
-        "uses": ACTIONS["aws"].uses,
-        "with": {
-            "role-to-assume": naming.role_arn(spec, purpose),
-            "role-session-name": f"github-{spec.name}-{purpose}-${{{{ github.run_id }}}}",
-            "aws-region": spec.aws.region,
-        },
-    }
-
-
-def _argocd_install_step() -> dict[str, Any]:
-    """Download the Argo CD CLI and refuse it unless its SHA-256 is the one recorded for the release."""
-    url = f"https://github.com/argoproj/argo-cd/releases/download/{ARGOCD_VERSION}/argocd-linux-amd64"
-    return {
-        "name": f"Install the ArgoCD CLI {ARGOCD_VERSION} (checksum verified)",
-        "run": f'curl -sSfL -o "$RUNNER_TEMP/argocd" {url}\n'
-        f'echo "{ARGOCD_LINUX_AMD64_SHA256}  $RUNNER_TEMP/argocd" | sha256sum --check --strict -\n'
-        'chmod +x "$RUNNER_TEMP/argocd"\n'
-        'echo "$RUNNER_TEMP" >> "$GITHUB_PATH"\n',
-    }
-
-
-def _argocd_env() -> dict[str, str]:
-    return {
-        "ARGOCD_SERVER": "${{ secrets.ARGOCD_SERVER }}",
-        "ARGOCD_AUTH_TOKEN": "${{ secrets.ARGOCD_AUTH_TOKEN }}",
-        "ARGOCD_OPTS": "--grpc-web",
-    }
-
-
-def _change_window_step(spec: EnvironmentSpec) -> dict[str, Any]:
-    window = spec.gitops.change_window
-    assert window is not None
-    return {
-        "name": f"Change window ({window.schedule}, {window.duration}, {window.timezone})",
-        "run": f".venv/bin/python -m cli change-window {spec.name}",
-    }
 
 
 # --- workflows ---------------------------------------------------------------------------------
@@ -124,7 +66,7 @@ def pull_request_workflow(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any
             "runs-on": RUNNER,
             "timeout-minutes": 60,
             "permissions": READ,
-            "steps": [*_setup_steps(), {"name": "Run the test suite", "run": "make test"}],
+            "steps": [*setup_steps(), {"name": "Run the test suite", "run": "make test"}],
         },
         "diff": {
             "name": "Synth and diff reports",
@@ -132,7 +74,7 @@ def pull_request_workflow(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any
             "timeout-minutes": 30,
             "permissions": READ,
             "steps": [
-                *_setup_steps(fetch_depth=0),
+                *setup_steps(fetch_depth=0),
                 {"name": "Synthesize every environment", "run": "make synth ENV=all"},
                 {
                     "name": "What this pull request changes per environment",
@@ -159,8 +101,8 @@ def pull_request_workflow(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any
             "permissions": OIDC,
             "concurrency": {"group": f"terraform-{spec.name}", "cancel-in-progress": False},
             "steps": [
-                *_setup_steps(),
-                _aws_step(spec, naming.PLAN),
+                *setup_steps(),
+                aws_step(spec, naming.PLAN),
                 {
                     "name": f"terraform plan {spec.platform_stack} (exit 3: changes)",
                     "run": "set +e\n"
@@ -196,7 +138,7 @@ def _push_triggers(spec: EnvironmentSpec) -> dict[str, Any]:
 def deploy_workflow(spec: EnvironmentSpec) -> dict[str, Any]:
     """Deploy one environment: change window (if any), ``cdktf deploy``, ArgoCD sync of the root app."""
     manual = spec.gitops.sync_mode == "manual"
-    gate = [_change_window_step(spec)] if spec.gitops.change_window else []
+    gate = [change_window_step(spec)] if spec.gitops.change_window else []
     environment = {"name": spec.name, "url": f"https://{spec.dns.domain}"}
     deploy = {
         "name": f"cdktf deploy {spec.name}",
@@ -205,9 +147,9 @@ def deploy_workflow(spec: EnvironmentSpec) -> dict[str, Any]:
         "environment": environment,
         "permissions": OIDC,
         "steps": [
-            *_setup_steps(),
+            *setup_steps(),
             *gate,
-            _aws_step(spec),
+            aws_step(spec),
             {
                 # the <env>-bootstrap stack (state, roles) is applied once by an administrator (`make bootstrap`)
                 "name": f"cdktf deploy {spec.platform_stack}",
@@ -224,11 +166,11 @@ def deploy_workflow(spec: EnvironmentSpec) -> dict[str, Any]:
         "timeout-minutes": 30,
         "environment": environment,
         "permissions": READ,
-        "env": _argocd_env(),
+        "env": argocd_env(),
         "steps": [
-            *_setup_steps(),
+            *setup_steps(),
             *gate,
-            _argocd_install_step(),
+            argocd_install_step(),
             # the root was applied once by hand; point it at the promoted revision (the release role may
             # update this root only), then sync it: in prod that sync is the approval, the children follow
             {"name": f"Point {app} at {spec.git.target_revision}",
@@ -288,7 +230,7 @@ def drift_workflow(specs: Mapping[str, EnvironmentSpec]) -> dict[str, Any]:
                 "permissions": OIDC,
                 "strategy": {"fail-fast": False, "matrix": {"include": include}},
                 "steps": [
-                    *_setup_steps(),
+                    *setup_steps(),
                     {
                         "name": "Assume the environment's plan role (OIDC, read-only)",
                         "uses": ACTIONS["aws"].uses,
@@ -352,10 +294,10 @@ def promotion_pr_workflow(source: EnvironmentSpec, target: EnvironmentSpec) -> d
                 "environment": naming.health_gate_environment(source),
                 "permissions": {"contents": "write", "pull-requests": "write"},
                 "steps": [
-                    *_setup_steps(fetch_depth=0, persist_credentials=True),
+                    *setup_steps(fetch_depth=0, persist_credentials=True),
                     {"name": "Fetch tags", "run": "git fetch --tags --force"},
                     {"name": "Promote and open the pull request",
-                     "env": {"GH_TOKEN": "${{ github.token }}", **_argocd_env()}, "run": script},
+                     "env": {"GH_TOKEN": "${{ github.token }}", **argocd_env()}, "run": script},
                 ],
             }
         },
