@@ -20,7 +20,7 @@ from platform_spec.addons import (
     AddonIdentity,
 )
 from platform_spec.model import EnvironmentSpec
-from platform_spec.naming import oidc_issuer
+from platform_spec.naming import DISCOVERY_KEY, JWKS_KEY, oidc_issuer
 
 Policy = dict[str, Any]
 
@@ -180,5 +180,5 @@ def oidc_bucket_policy(bucket: str) -> Policy:
         "Effect": "Allow",
         "Principal": {"AWS": "*"},
         "Action": ["s3:GetObject"],
-        "Resource": [f"arn:aws:s3:::{bucket}/.well-known/openid-configuration", f"arn:aws:s3:::{bucket}/keys.json"],
+        "Resource": [f"arn:aws:s3:::{bucket}/{DISCOVERY_KEY}", f"arn:aws:s3:::{bucket}/{JWKS_KEY}"],
     })

@@ -17,10 +17,11 @@ Adding a type is one row in ``PERMISSIONS``:
   Service Authorization Reference page of the service; the e2e's recorded calls confirm it).
 
 Actions are scoped to the environment by :func:`scopes` (per service: account, region, and the
-``<prefix>-`` name wherever the ARN carries one). Actions AWS authorizes only on ``*`` (no resource
-type in the Service Authorization Reference) are listed in :data:`ANY_RESOURCE`. Role changes need
-the permissions boundary (:data:`BOUNDARY_CONDITIONED`), ``iam:PassRole`` goes only to the services of
-``pass_role_to``.
+``<prefix>-`` name wherever the ARN carries one; :data:`SCOPE_OF` names the narrower scope of an
+action that needs one, e.g. the S3 objects the stack publishes, and :data:`CONDITIONS` a scope's
+condition). Actions AWS authorizes only on ``*`` (no resource type in the Service Authorization
+Reference) are listed in :data:`ANY_RESOURCE`. Role changes need the permissions boundary
+(:data:`BOUNDARY_CONDITIONED`), ``iam:PassRole`` goes only to the services of ``pass_role_to``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 
 from platform_spec.iam_documents import arn, parameters_arn
 from platform_spec.model import EnvironmentSpec
+from platform_spec.naming import DISCOVERY_KEY, oidc_bucket, oidc_issuer, platform_buckets
 
 SAR = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_"
 """Service Authorization Reference: ``<SAR><service>.html``."""
@@ -60,6 +62,8 @@ def _row(type_: str, read: Iterable[str], write: Iterable[str] = (), *, sar: str
 
 _EC2 = "amazonec2"
 _IAM = "awsidentityandaccessmanagementiam"
+_S3 = "amazons3"
+_ASG = "amazonec2autoscaling"
 _TAGS = ("ec2:CreateTags", "ec2:DeleteTags")
 """EC2 tagging, on create (``TagSpecifications``, authorized as ``ec2:CreateTags``) and on update."""
 
@@ -106,7 +110,55 @@ PERMISSIONS: tuple[TypePermissions, ...] = (
                           "ec2:DescribeSpotInstanceRequests", "ec2:DescribeTags"],
          ["ec2:RunInstances", "ec2:ModifyInstanceAttribute", "ec2:TerminateInstances",
           "ec2:CancelSpotInstanceRequests", *_TAGS], sar=_EC2, pass_role_to=["ec2.amazonaws.com"]),
-    # --- identities (stacks/cluster.py, stacks/iam.py, stacks/flow_logs.py) -------------------------
+    # --- node groups (stacks/node_groups.py) -------------------------------------------------------------
+    # CreateLaunchTemplateVersion/ModifyLaunchTemplate: a changed template (new version, new default).
+    _row("aws_launch_template", ["ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions"],
+         ["ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate",
+          "ec2:DeleteLaunchTemplate", *_TAGS], sar=_EC2),
+    # Creating a group from a launch template also needs ec2:RunInstances and ec2:CreateTags (its instances and
+    # volumes are tagged on launch), iam:PassRole of the template's instance profile role and, once per account,
+    # iam:CreateServiceLinkedRole for AWSServiceRoleForAutoScaling (Amazon EC2 Auto Scaling User Guide, "Amazon
+    # EC2 Auto Scaling API permissions"). Creation waits for capacity (DescribeScalingActivities); destroy
+    # drains the group to 0 (UpdateAutoScalingGroup) first. SetInstanceProtection is called only for instances
+    # protected from scale-in, which nothing here sets.
+    _row("aws_autoscaling_group", ["autoscaling:DescribeAutoScalingGroups"],
+         ["autoscaling:CreateAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup",
+          "autoscaling:DeleteAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags",
+          "autoscaling:DescribeScalingActivities", "ec2:RunInstances", "ec2:CreateTags", "iam:CreateServiceLinkedRole"],
+         sar=_ASG, pass_role_to=["ec2.amazonaws.com"]),
+    # --- self-hosted IRSA and the Ansible transfer bucket (stacks/irsa.py, stacks/ansible_access.py) ----
+    # Refresh reads every sub-resource of a bucket (provider internal/service/s3/bucket.go, resourceBucketRead:
+    # HeadBucket = ListBucket, policy, ACL, CORS, website, versioning, accelerate, request payment, logging,
+    # lifecycle, replication, encryption, object lock, tags); force_destroy empties the versioned bucket
+    # (ListObjectVersions, DeleteObjects of every version).
+    _row("aws_s3_bucket", ["s3:ListBucket", "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketCORS",
+                           "s3:GetBucketWebsite", "s3:GetBucketVersioning", "s3:GetAccelerateConfiguration",
+                           "s3:GetBucketRequestPayment", "s3:GetBucketLogging", "s3:GetLifecycleConfiguration",
+                           "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration",
+                           "s3:GetBucketObjectLockConfiguration", "s3:GetBucketTagging"],
+         ["s3:CreateBucket", "s3:PutBucketTagging", "s3:DeleteBucket", "s3:ListBucketVersions", "s3:DeleteObject",
+          "s3:DeleteObjectVersion"], sar=_S3),
+    _row("aws_s3_bucket_policy", ["s3:GetBucketPolicy"], ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy"], sar=_S3),
+    # DeletePublicAccessBlock, DeleteBucketEncryption and DeleteBucketLifecycle are authorized as the Put action
+    _row("aws_s3_bucket_public_access_block", ["s3:GetBucketPublicAccessBlock"], ["s3:PutBucketPublicAccessBlock"],
+         sar=_S3),
+    _row("aws_s3_bucket_server_side_encryption_configuration", ["s3:GetEncryptionConfiguration"],
+         ["s3:PutEncryptionConfiguration"], sar=_S3),
+    _row("aws_s3_bucket_versioning", ["s3:GetBucketVersioning"], ["s3:PutBucketVersioning"], sar=_S3),
+    _row("aws_s3_bucket_lifecycle_configuration", ["s3:GetLifecycleConfiguration"], ["s3:PutLifecycleConfiguration"],
+         sar=_S3),
+    _row("aws_s3_bucket_logging", ["s3:GetBucketLogging"], ["s3:PutBucketLogging"], sar=_S3),
+    # PutObject with tags (the provider's default tags) also needs s3:PutObjectTagging; in a versioned bucket
+    # destroy deletes every version of the key (ListObjectVersions, DeleteObject with a version id).
+    _row("aws_s3_object", ["s3:GetObject", "s3:GetObjectTagging"],
+         ["s3:PutObject", "s3:PutObjectTagging", "s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+         sar=_S3),
+    _row("aws_iam_openid_connect_provider", ["iam:GetOpenIDConnectProvider"],
+         ["iam:CreateOpenIDConnectProvider", "iam:AddClientIDToOpenIDConnectProvider",
+          "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
+          "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider"],
+         sar=_IAM),
+    # --- identities (stacks/cluster.py, stacks/iam.py, stacks/flow_logs.py, stacks/addon_roles.py) --------
     _row("aws_iam_role", ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
                           "iam:ListInstanceProfilesForRole"],
          ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:PutRolePermissionsBoundary",
@@ -128,6 +180,8 @@ PERMISSIONS: tuple[TypePermissions, ...] = (
     _row("aws_acm_certificate", ["acm:DescribeCertificate", "acm:ListTagsForCertificate"],
          ["acm:RequestCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate",
           "acm:DeleteCertificate"], sar="awscertificatemanager"),
+    # waits until the certificate is ISSUED; writes nothing
+    _row("aws_acm_certificate_validation", ["acm:DescribeCertificate"], sar="awscertificatemanager"),
     # --- parameters and secrets (stacks/parameters.py, stacks/platform.py) ----------------------------
     _row("data.aws_kms_alias", ["kms:ListAliases", "kms:DescribeKey"], sar="awskeymanagementservice"),
     _row("aws_ssm_parameter", ["ssm:GetParameter", "ssm:DescribeParameters", "ssm:ListTagsForResource",
@@ -144,9 +198,11 @@ AWS Systems Manager Parameter Store uses AWS KMS")."""
 BY_TYPE: dict[str, TypePermissions] = {row.type: row for row in PERMISSIONS}
 
 ANY_RESOURCE = frozenset({
+    "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeScalingActivities",
     "ec2:DescribeAddresses", "ec2:DescribeAddressesAttribute", "ec2:DescribeFlowLogs", "ec2:DescribeImages",
     "ec2:DescribeInstanceCreditSpecifications", "ec2:DescribeInstanceTypes", "ec2:DescribeInstances",
-    "ec2:DescribeInternetGateways", "ec2:DescribeNatGateways", "ec2:DescribeNetworkAcls",
+    "ec2:DescribeInternetGateways", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeNatGateways", "ec2:DescribeNetworkAcls",
     "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroupRules",
     "ec2:DescribeSecurityGroups", "ec2:DescribeSpotInstanceRequests", "ec2:DescribeSubnets", "ec2:DescribeTags",
     "ec2:DescribeVolumes", "ec2:DescribeVpcs",
@@ -166,6 +222,7 @@ TAGGED_CHANGES = frozenset({
     "ec2:DeleteFlowLogs", "ec2:DeleteInternetGateway", "ec2:DeleteNatGateway", "ec2:DeleteRoute",
     "ec2:DeleteRouteTable", "ec2:DeleteSecurityGroup", "ec2:DeleteSubnet", "ec2:DeleteTags", "ec2:DeleteVpc",
     "ec2:DetachInternetGateway", "ec2:DisassociateAddress", "ec2:DisassociateRouteTable",
+    "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate", "ec2:ModifyLaunchTemplate",
     "ec2:ModifyInstanceAttribute", "ec2:ModifySecurityGroupRules", "ec2:ModifySubnetAttribute",
     "ec2:ModifyVpcAttribute", "ec2:ReleaseAddress", "ec2:ReplaceRoute", "ec2:ReplaceRouteTableAssociation",
     "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:TerminateInstances",
@@ -184,15 +241,38 @@ BOUNDARY_CONDITIONED = frozenset({
 Service Authorization Reference lists the key for each of them)."""
 
 
-def scopes(spec: EnvironmentSpec, key_arn: str) -> dict[str, list[str]]:
-    """The resources each service's scoped actions are granted on, for one environment.
+AUTOSCALING_SERVICE_LINKED_ROLE = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+"""The role Amazon EC2 Auto Scaling creates with the account's first group (path and name are fixed by AWS)."""
 
-    Names where the ARN has one (IAM roles and instance profiles, log groups, SSM parameters, the KMS
-    key itself); account and region elsewhere; EC2 changes also need the ``Environment`` tag
-    (:data:`TAGGED_CHANGES`). Route 53 hosted zones are global, named by id, and support no
-    ``aws:ResourceTag`` condition (SAR): a zone of the account is as narrow as AWS allows.
+_OIDC = ("iam:AddClientIDToOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider",
+         "iam:GetOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:TagOpenIDConnectProvider",
+         "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint")
+SCOPE_OF: dict[str, str] = {
+    **dict.fromkeys(("s3:GetObject", "s3:GetObjectTagging", "s3:PutObject", "s3:PutObjectTagging"), "s3Published"),
+    **dict.fromkeys(("s3:DeleteObject", "s3:DeleteObjectVersion"), "s3Emptied"),
+    **dict.fromkeys(_OIDC, "iamIssuer"),
+    "iam:CreateServiceLinkedRole": "iamServiceLinkedRole",
+}
+"""Actions granted on a narrower scope than their service's (default: the service prefix)."""
+
+CONDITIONS: dict[str, dict[str, dict[str, str]]] = {
+    "iamServiceLinkedRole": {"StringEquals": {"iam:AWSServiceName": "autoscaling.amazonaws.com"}},
+}
+"""Conditions of a scope (``iam:AWSServiceName``: only Auto Scaling's service-linked role)."""
+
+
+def scopes(spec: EnvironmentSpec, key_arn: str) -> dict[str, list[str]]:
+    """The resources each scope's actions are granted on, for one environment.
+
+    Names where the ARN has one (IAM roles and instance profiles, log groups, SSM parameters, Auto Scaling
+    groups, S3 buckets and objects, the cluster's OIDC provider, the KMS key itself); account and region
+    elsewhere; EC2 changes also need the ``Environment`` tag (:data:`TAGGED_CHANGES`). Route 53 hosted
+    zones are global, named by id, and support no ``aws:ResourceTag`` condition (SAR): a zone of the
+    account is as narrow as AWS allows. S3 objects: the stack writes only the issuer's discovery document
+    and deletes (``force_destroy``) what its buckets hold; it never reads the transfer bucket's files.
     """
     region, account = spec.aws.region, spec.aws.account_id
+    buckets = platform_buckets(spec)
     return {
         "ec2": [f"arn:aws:ec2:{region}:{account}:*", f"arn:aws:ec2:{region}::image/*"],
         "iam": [arn(spec, "iam", f"role/{spec.prefix}-*", region=False),
@@ -202,7 +282,18 @@ def scopes(spec: EnvironmentSpec, key_arn: str) -> dict[str, list[str]]:
         "route53": ["arn:aws:route53:::hostedzone/*", "arn:aws:route53:::change/*"],
         "acm": [arn(spec, "acm", "certificate/*")],
         "kms": [key_arn],
+        "autoscaling": [arn(spec, "autoscaling", f"autoScalingGroup:*:autoScalingGroupName/{spec.prefix}-*")],
+        "s3": [f"arn:aws:s3:::{bucket}" for bucket in buckets],
+        "s3Published": [f"arn:aws:s3:::{oidc_bucket(spec)}/{DISCOVERY_KEY}"],
+        "s3Emptied": [f"arn:aws:s3:::{bucket}/*" for bucket in buckets],
+        "iamIssuer": [arn(spec, "iam", f"oidc-provider/{oidc_issuer(spec).removeprefix('https://')}", region=False)],
+        "iamServiceLinkedRole": [arn(spec, "iam", f"role/{AUTOSCALING_SERVICE_LINKED_ROLE}", region=False)],
     }
+
+
+def scope_of(action: str) -> str:
+    """The scope an action is granted on (a key of :func:`scopes`)."""
+    return SCOPE_OF.get(action, action.split(":", 1)[0])
 
 
 def missing_types(types: Iterable[str]) -> list[str]:

@@ -65,7 +65,8 @@ def _tls_only(bucket_name: str, *statements: Statement) -> Policy:
 
 
 def access_log_bucket_policy(spec: EnvironmentSpec) -> Policy:
-    """Server access logs of the state bucket may be written by the S3 logging service, TLS only.
+    """Server access logs of the state bucket and of the platform stack's buckets may be written by the S3
+    logging service, TLS only.
 
     Source: Amazon S3 User Guide, "Enabling Amazon S3 server access logging" (bucket policy for the
     ``logging.s3.amazonaws.com`` principal with ``aws:SourceArn`` and ``aws:SourceAccount``).
@@ -79,7 +80,8 @@ def access_log_bucket_policy(spec: EnvironmentSpec) -> Policy:
             "Action": ["s3:PutObject"],
             "Resource": f"arn:aws:s3:::{spec.access_log_bucket_name}/*",
             "Condition": {
-                "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{spec.state_bucket_name}"},
+                "ArnLike": {"aws:SourceArn": [f"arn:aws:s3:::{name}"
+                                              for name in (spec.state_bucket_name, *naming.platform_buckets(spec))]},
                 "StringEquals": {"aws:SourceAccount": spec.aws.account_id},
             },
         },
@@ -198,10 +200,11 @@ def flow_log_trust_policy(spec: EnvironmentSpec) -> Policy:
 
 def flow_log_policy(spec: EnvironmentSpec) -> Policy:
     """Publish flow logs to the environment's log group only (Amazon VPC User Guide, "IAM role for
-    publishing flow logs to CloudWatch Logs")."""
+    publishing flow logs to CloudWatch Logs"). ``logs:DescribeLogGroups`` has no resource type (Service
+    Authorization Reference): AWS authorizes it on ``*`` only."""
     group = flow_log_group_arn(spec)
     return document(
         allow("PublishFlowLogs", ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
               [group, f"{group}:log-stream:*"]),
-        allow("FindTheLogGroup", ["logs:DescribeLogGroups"], [arn(spec, "logs", "log-group:*")]),
+        allow("FindTheLogGroup", ["logs:DescribeLogGroups"], ["*"]),
     )

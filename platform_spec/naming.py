@@ -74,6 +74,12 @@ def oidc_bucket(spec: EnvironmentSpec) -> str:
     return f"{spec.prefix}-oidc"
 
 
+DISCOVERY_KEY = ".well-known/openid-configuration"
+"""Object key of the issuer's OIDC discovery document (written by the platform stack)."""
+JWKS_KEY = "keys.json"
+"""Object key of the issuer's public keys (written by ``ansible/post-install.yml``)."""
+
+
 def oidc_issuer(spec: EnvironmentSpec) -> str:
     """The kube-apiserver's ``--service-account-issuer`` (the bucket's regional HTTPS URL)."""
     return f"https://{oidc_bucket(spec)}.s3.{spec.aws.region}.amazonaws.com"
@@ -81,12 +87,17 @@ def oidc_issuer(spec: EnvironmentSpec) -> str:
 
 def oidc_jwks_uri(spec: EnvironmentSpec) -> str:
     """The kube-apiserver's ``--service-account-jwks-uri`` (published by the control-plane play)."""
-    return f"{oidc_issuer(spec)}/keys.json"
+    return f"{oidc_issuer(spec)}/{JWKS_KEY}"
 
 
 def ansible_transfer_bucket(spec: EnvironmentSpec) -> str:
     """S3 bucket the ``community.aws.aws_ssm`` connection moves files through."""
     return f"{spec.prefix}-ansible-ssm"
+
+
+def platform_buckets(spec: EnvironmentSpec) -> list[str]:
+    """The S3 buckets the platform stack creates (the state buckets belong to the bootstrap stack)."""
+    return [oidc_bucket(spec), ansible_transfer_bucket(spec)]
 
 
 def node_group_asg(spec: EnvironmentSpec, group: str) -> str:

@@ -120,36 +120,40 @@ def _service(action: str) -> str:
     return action.split(":", 1)[0]
 
 
+def _sid(prefix: str, scope: str, kind: str) -> str:
+    return f"{prefix}{scope[0].upper()}{scope[1:]}{kind}"
+
+
 def _resource_statements(spec: EnvironmentSpec, key_arn: str, *, write: bool, prefix: str) -> list[Statement]:
-    """Statements granting every action of every row, grouped by service and scope."""
+    """Statements granting every action of every row, grouped by scope and kind."""
     wanted = deploy_permissions.actions(deploy_permissions.BY_TYPE, write=write)
     scopes = deploy_permissions.scopes(spec, key_arn)
     boundary = {"StringEquals": {"iam:PermissionsBoundary": naming.boundary_policy_arn(spec)}}
     grouped: dict[tuple[str, str], set[str]] = defaultdict(set)
     for action in wanted:
-        service = _service(action)
         if action in deploy_permissions.ANY_RESOURCE:
-            grouped[(service, "Any")].add(action)
+            grouped[(_service(action), "Any")].add(action)
         elif action in deploy_permissions.BOUNDARY_CONDITIONED:
-            grouped[(service, "UnderBoundary")].add(action)
+            grouped[(_service(action), "UnderBoundary")].add(action)
         elif action in deploy_permissions.TAGGED_CHANGES:
-            grouped[(service, "Tagged")].add(action)
+            grouped[(_service(action), "Tagged")].add(action)
         else:
-            if service not in scopes:
-                raise ValueError(f"{action}: no scope for service '{service}' in deploy_permissions.scopes")
-            grouped[(service, "Own")].add(action)
+            scope = deploy_permissions.scope_of(action)
+            if scope not in scopes:
+                raise ValueError(f"{action}: no scope '{scope}' in deploy_permissions.scopes")
+            grouped[(scope, "Own")].add(action)
     statements = []
-    for (service, kind), names in sorted(grouped.items()):
-        sid = f"{prefix}{service.capitalize()}{kind}"
+    for (scope, kind), names in sorted(grouped.items()):
+        sid = _sid(prefix, scope, kind)
         if kind == "Any":
             statements.append(allow(sid, names, ["*"]))
         elif kind == "UnderBoundary":
             statements.append(allow(sid, names, [arn(spec, "iam", f"role/{spec.prefix}-*", region=False)], boundary))
         elif kind == "Tagged":
             tag = {"StringEquals": {f"aws:ResourceTag/{deploy_permissions.ENVIRONMENT_TAG}": spec.name}}
-            statements.append(allow(sid, names, scopes[service], tag))
+            statements.append(allow(sid, names, scopes[scope], tag))
         else:
-            statements.append(allow(sid, names, scopes[service]))
+            statements.append(allow(sid, names, scopes[scope], deploy_permissions.CONDITIONS.get(scope)))
     services = sorted(deploy_permissions.passed_to(deploy_permissions.BY_TYPE))
     if write and services:
         statements.append(allow(f"{prefix}PassOwnRolesToTheirServices", ["iam:PassRole"],

@@ -11,11 +11,12 @@ from constructs import Construct
 from platform_spec.addon_policies import inline_policy, irsa_trust_policy, managed_policies
 from platform_spec.addons import ADDONS
 from platform_spec.model import EnvironmentSpec
+from platform_spec.naming import boundary_policy_arn
 from platform_spec.policy import to_json
 
 
 class AddonRoles(Construct):
-    """``<prefix>-<add-on>`` roles with their upstream-documented permissions.
+    """``<prefix>-<add-on>`` roles with their upstream-documented permissions, under the permissions boundary.
 
     Inputs: the OIDC provider and the public zone id (external-dns is scoped to it). Output: ``roles`` by
     add-on name.
@@ -32,6 +33,7 @@ class AddonRoles(Construct):
             role = IamRole(
                 self, f"{identity.name}-role", name=name, max_session_duration=3600,
                 assume_role_policy=to_json(irsa_trust_policy(spec, identity, provider.arn)),
+                permissions_boundary=boundary_policy_arn(spec),
             )
             policy = inline_policy(spec, identity, zone_id)
             if policy is not None:

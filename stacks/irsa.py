@@ -11,22 +11,23 @@ from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnec
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
-from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfigurationA,
-    S3BucketServerSideEncryptionConfigurationRuleA,
-    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
-)
 from cdktf_cdktf_provider_aws.s3_object import S3Object
 from constructs import Construct
 
 from platform_spec.addon_policies import STS_AUDIENCE, discovery_document, oidc_bucket_policy
 from platform_spec.model import EnvironmentSpec
-from platform_spec.naming import oidc_bucket, oidc_issuer
+from platform_spec.naming import DISCOVERY_KEY, oidc_bucket, oidc_issuer
 from platform_spec.policy import to_json
+from stacks.buckets import harden
+
+NONCURRENT_DAYS = 30
+"""Replaced discovery documents and keys stay recoverable this long."""
 
 
 class Irsa(Construct):
-    """The issuer bucket (two public objects, SSE-S3 so anonymous reads work) and the OIDC provider.
+    """The issuer bucket (two public objects, SSE-S3 so anonymous reads work; versioned, logged) and the OIDC
+    provider. Public on purpose: STS fetches the discovery document and the keys anonymously; the bucket
+    policy allows ``s3:GetObject`` of those two keys only, and every other public access stays blocked.
 
     Output: ``provider`` (``aws_iam_openid_connect_provider``), ``bucket``.
     """
@@ -35,16 +36,7 @@ class Irsa(Construct):
         super().__init__(scope, construct_id)
         name = oidc_bucket(spec)
         self.bucket = S3Bucket(self, "bucket", bucket=name, force_destroy=True)
-        S3BucketServerSideEncryptionConfigurationA(
-            self, "encryption", bucket=self.bucket.id,
-            rule=[S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default=(
-                    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                        sse_algorithm="AES256"
-                    )
-                ),
-            )],
-        )
+        harden(self, self.bucket, spec=spec, name=name, current_days=None, noncurrent_days=NONCURRENT_DAYS)
         access = S3BucketPublicAccessBlock(
             self, "public-access-block", bucket=self.bucket.id, block_public_acls=True, ignore_public_acls=True,
             block_public_policy=False, restrict_public_buckets=False,
@@ -52,7 +44,7 @@ class Irsa(Construct):
         S3BucketPolicy(self, "public-read", bucket=self.bucket.id, policy=to_json(oidc_bucket_policy(name)),
                        depends_on=[access])
         S3Object(
-            self, "discovery", bucket=self.bucket.id, key=".well-known/openid-configuration",
+            self, "discovery", bucket=self.bucket.id, key=DISCOVERY_KEY,
             content=json.dumps(discovery_document(spec), indent=2, sort_keys=True), content_type="application/json",
         )
         self.provider = IamOpenidConnectProvider(

@@ -81,11 +81,12 @@ _EC2_PREFIXES = {
     "vpc": "vpc", "subnet": "subnet", "sg": "security-group", "sgr": "security-group-rule", "rtb": "route-table",
     "igw": "internet-gateway", "eipalloc": "elastic-ip", "nat": "natgateway", "i": "instance", "ami": "image",
     "fl": "vpc-flow-log", "vol": "volume", "eni": "network-interface", "sir": "spot-instances-request",
-    "acl": "network-acl",
+    "acl": "network-acl", "lt": "launch-template",
 }
 _EC2_ID_KEYS = re.compile(
     r"^(GroupId|VpcId|SubnetId|RouteTableId|InternetGatewayId|AllocationId|NatGatewayId|ImageId|InstanceId|"
-    r"SecurityGroupId|SecurityGroupRuleId|FlowLogId|ResourceId|SpotInstanceRequestId|VolumeId|NetworkInterfaceId)"
+    r"SecurityGroupId|SecurityGroupRuleId|FlowLogId|ResourceId|SpotInstanceRequestId|VolumeId|NetworkInterfaceId|"
+    r"LaunchTemplateId)"
     r"(\.\d+)?$"
 )
 

@@ -40,10 +40,16 @@ account's administrator exists:
 8. Permissions boundaries are never evaluated. Fix: a role with a boundary may do only what both
    its policies and the boundary allow (:func:`boundary_documents`).
 9. ``iam:PassRole`` is never checked: AWS checks it when RunInstances names an instance profile, when
-   AddRoleToInstanceProfile adds a role and when CreateFlowLogs names a delivery role (:func:`passed_roles`).
+   AddRoleToInstanceProfile adds a role, when CreateFlowLogs names a delivery role and when
+   CreateAutoScalingGroup/UpdateAutoScalingGroup name a launch template with an instance profile (Amazon EC2
+   Auto Scaling User Guide, "Amazon EC2 Auto Scaling API permissions"; :func:`passed_roles`,
+   :func:`_launch_template_roles`).
 10. An access denial of a JSON-protocol service (SSM, DynamoDB, KMS, CloudWatch Logs, ACM) is answered
-    in XML, which the AWS SDKs cannot decode, so the caller never sees ``AccessDenied``. Fix: answer
-    ``AccessDeniedException`` in JSON with the action and resource, as AWS does (:func:`deny`).
+    in XML, which the AWS SDKs cannot decode, so the caller never sees ``AccessDenied``; those of query
+    services (IAM, Auto Scaling) and Route 53 in an ``<Errors>`` wrapping where the AWS SDK for Go (the
+    provider) finds no code ("UnknownError"). Fix: answer ``AccessDeniedException`` in JSON with the action
+    and resource, the others' ``AccessDenied`` as ``<ErrorResponse><Error>``, as AWS does (:func:`deny`; IAM
+    prefixes that are no SDK service name, such as ``elasticloadbalancing``, are query services).
 
 For the cluster's own resources (issue 10):
 
@@ -60,6 +66,22 @@ For the cluster's own resources (issue 10):
     ``launch-template``, where the provider sends its default tags) are copied by moto into the template
     *data*'s ``TagSpecifications`` (the tags of the instances it launches), so every plan wants to remove
     a block nobody wrote. AWS keeps the two apart. Fix: drop the ``launch-template`` entry from the data.
+
+Under IAM enforcement, for the cluster's resources (the deploy role of issue 12 deploying issue 10's stack):
+
+14. S3 sub-resources moto has no action name for are authorized as the bucket's default action: GET
+    ``?encryption``, ``?publicAccessBlock``, ``?replication``, ``?requestPayment`` and ``?object-lock`` as
+    ``s3:ListBucket``, PUT ``?encryption``/``?publicAccessBlock`` as ``s3:CreateBucket``, DELETE
+    ``?encryption``/``?publicAccessBlock`` as ``s3:DeleteBucket`` (and its public-access-block names are no
+    IAM actions). A policy lacking ``s3:PutBucketPublicAccessBlock`` would pass. Fix: the IAM action AWS
+    authorizes for each (Service Authorization Reference, Amazon S3, "Actions": the Delete operations are
+    authorized as the Put action; :func:`name_s3_subresource_actions`).
+15. DeleteObjects (what ``force_destroy`` empties a bucket with) is authorized once, as ``s3:DeleteObject`` on
+    the bucket, which is no resource type of that action (so on ``*``); AWS authorizes each object:
+    ``s3:DeleteObject`` on ``<bucket>/<key>``, ``s3:DeleteObjectVersion`` when the request names a version
+    (Amazon S3 API reference, DeleteObjects). Fix: evaluate each object (AWS reports a refused key in its 200
+    answer, which the provider turns into an error; refusing the request is the same outcome;
+    :func:`deleted_objects`).
 """
 
 from __future__ import annotations
@@ -69,7 +91,10 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
+from xml.etree import ElementTree
 
+import botocore.exceptions
 import botocore.session
 from botocore.awsrequest import AWSRequest
 from moto.acm.models import CertBundle
@@ -87,7 +112,9 @@ from moto.iam.policy_conditions import TrustRelationShipConditions
 from moto.kms.models import kms_backends
 from moto.route53.models import route53_backends
 from moto.route53.responses import Route53
+from moto.s3.responses import ACTION_MAP
 from moto.server import main
+from xmltodict import unparse
 
 sys.path.insert(0, str(Path(__file__).parent))
 import moto_iam
@@ -154,6 +181,26 @@ def iam_action_name(action: str) -> str:
     return {"s3:HeadBucket": "s3:ListBucket"}.get(action, action)
 
 
+S3_SUBRESOURCE_ACTIONS: dict[str, dict[str, str]] = {
+    "GET": {"encryption": "GetEncryptionConfiguration", "publicAccessBlock": "GetBucketPublicAccessBlock",
+            "replication": "GetReplicationConfiguration", "requestPayment": "GetBucketRequestPayment",
+            "object-lock": "GetBucketObjectLockConfiguration", "ownershipControls": "GetBucketOwnershipControls"},
+    "PUT": {"encryption": "PutEncryptionConfiguration", "publicAccessBlock": "PutBucketPublicAccessBlock",
+            "replication": "PutReplicationConfiguration", "requestPayment": "PutBucketRequestPayment",
+            "object-lock": "PutBucketObjectLockConfiguration", "ownershipControls": "PutBucketOwnershipControls"},
+    "DELETE": {"encryption": "PutEncryptionConfiguration", "publicAccessBlock": "PutBucketPublicAccessBlock",
+               "replication": "PutReplicationConfiguration", "ownershipControls": "PutBucketOwnershipControls"},
+}
+"""The IAM action of each S3 bucket sub-resource request moto names wrongly (query parameter -> action)."""
+
+
+def name_s3_subresource_actions() -> None:
+    """Fix 14: S3 sub-resource requests are authorized as the IAM action AWS names for them."""
+    for method, actions in S3_SUBRESOURCE_ACTIONS.items():
+        ACTION_MAP["BUCKET"][method].pop("public_access_block", None)  # not the query parameter, not an action
+        ACTION_MAP["BUCKET"][method].update(actions)
+
+
 def _iam(account: str) -> Any:
     return iam_backends[account]["aws"]
 
@@ -207,6 +254,9 @@ def named_resources(request: moto_iam.Request, s3_resource: str) -> dict[str, li
         for key, kind in (("PolicyArn", "policy"), ("OpenIDConnectProviderArn", "oidc-provider")):
             if isinstance(params.get(key), str):
                 found[kind] = [params[key]]
+        if request.action == "iam:CreateOpenIDConnectProvider" and isinstance(params.get("Url"), str):
+            # the provider's ARN is its URL without the scheme (IAM API reference, CreateOpenIDConnectProvider)
+            found["oidc-provider"] = [moto_iam.fill("iam", "oidc-provider", request, params["Url"].split("://")[-1])]
         return found
     if request.service == "kms":
         found = {}
@@ -278,6 +328,29 @@ def passed_roles(request: moto_iam.Request) -> list[tuple[str, str]]:
         return [(_role_arn(request.account, params["RoleName"]), "ec2.amazonaws.com")]
     if request.action == "ec2:CreateFlowLogs" and isinstance(params.get("DeliverLogsPermissionArn"), str):
         return [(params["DeliverLogsPermissionArn"], "vpc-flow-logs.amazonaws.com")]
+    if request.action in ("autoscaling:CreateAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup"):
+        return [(role, "ec2.amazonaws.com") for role in _launch_template_roles(request)]
+    return []
+
+
+def _launch_template_roles(request: moto_iam.Request) -> list[str]:
+    """The roles of the instance profile of the launch template an Auto Scaling request names (none named: [])."""
+    params = request.params
+    for prefix in ("LaunchTemplate.", "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification."):
+        template_id, name = params.get(f"{prefix}LaunchTemplateId"), params.get(f"{prefix}LaunchTemplateName")
+        if not (template_id or name):
+            continue
+        backend = ec2_backends[request.account][request.region]
+        template = backend.get_launch_template(template_id) if template_id else backend.get_launch_template_by_name(name)
+        version = str(params.get(f"{prefix}Version") or "$Default")
+        data = (template.latest_version() if version == "$Latest" else template.default_version() if
+                version == "$Default" else template.get_version(version)).data
+        profile = data.get("IamInstanceProfile") or {}
+        if profile.get("Name") or profile.get("Arn"):
+            iam = _iam(request.account)
+            found = iam.get_instance_profile(profile["Name"]) if profile.get("Name") else \
+                iam.get_instance_profile_by_arn(profile["Arn"])
+            return [role.arn for role in found.roles]
     return []
 
 
@@ -291,14 +364,37 @@ def trust_permits(request: moto_iam.Request, caller_arn: str) -> bool:
 _PROTOCOLS: dict[str, str] = {}
 
 
-def deny(self: Any, action: str, resource: str) -> None:
-    """Fix 10: an access denial in the protocol of the service (JSON services answer in JSON)."""
-    service = action.split(":", 1)[0]
+class XmlAccessDenied(JsonRESTError):
+    """``AccessDenied`` as query services (IAM, Auto Scaling, STS) and Route 53 answer it:
+    ``<ErrorResponse><Error>`` (the AWS SDK for Go finds no error code in moto's ``<Errors>`` wrapping)."""
+
+    code = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__("AccessDenied", message)
+        self.description = unparse({"ErrorResponse": {"Error": {"Type": "Sender", "Code": "AccessDenied",
+                                                                "Message": message}}}, full_document=True)
+        self.content_type = "application/xml"
+
+
+def _protocol(service: str) -> str:
     if service not in _PROTOCOLS:
-        _PROTOCOLS[service] = botocore.session.get_session().get_service_model(service).protocol
-    if _PROTOCOLS[service] == "json":
-        raise JsonRESTError("AccessDeniedException", f"User: {self._access_key.arn} is not authorized to perform: "
-                                                     f"{action} on resource: {resource}")
+        try:
+            _PROTOCOLS[service] = botocore.session.get_session().get_service_model(service).protocol
+        except botocore.exceptions.UnknownServiceError:  # an IAM prefix that is no SDK name (elasticloadbalancing)
+            _PROTOCOLS[service] = "query"
+    return _PROTOCOLS[service]
+
+
+def deny(self: Any, action: str, resource: str) -> None:
+    """Fix 10: an access denial in the protocol of the service (JSON services answer in JSON, query services
+    and Route 53 in ``<ErrorResponse><Error>``; EC2 and S3 keep moto's own answer, which is AWS's)."""
+    message = f"User: {self._access_key.arn} is not authorized to perform: {action} on resource: {resource}"
+    protocol = _protocol(action.split(":", 1)[0])
+    if protocol == "json":
+        raise JsonRESTError("AccessDeniedException", message)
+    if protocol == "query" or (protocol == "rest-xml" and action.startswith("route53:")):
+        raise XmlAccessDenied(message)
     self._action = action
     self._raise_access_denied()
 
@@ -310,17 +406,38 @@ def _allowed(identity: list[dict[str, Any]], boundary: list[dict[str, Any]] | No
     return boundary is None or moto_iam.evaluate(boundary, action, resource, context) is moto_iam.Decision.ALLOW
 
 
+def deleted_objects(self: Any, bucket_arn: str) -> list[tuple[str, str]] | None:
+    """Fix 15: ``(action, object ARN)`` of each object a DeleteObjects request deletes (not one: ``None``)."""
+    if self._action != "s3:DeleteObject" or self._method != "POST" or "delete" not in parse_qs(
+            urlparse(self._path).query, keep_blank_values=True):
+        return None
+    body = self._body.decode() if isinstance(self._body, bytes) else self._body
+    objects = ElementTree.fromstring(body).findall("{*}Object") or ElementTree.fromstring(body).findall("Object")
+    found = []
+    for item in objects:
+        key, version = item.findtext("{*}Key") or item.findtext("Key"), item.findtext("{*}VersionId") or \
+            item.findtext("VersionId")
+        found.append(("s3:DeleteObjectVersion" if version else "s3:DeleteObject", f"{bucket_arn}/{key}"))
+    return found
+
+
 def authorize_like_aws(self: Any, resource: str) -> None:
-    """Fix 5 (with 6 to 9): AWS's evaluation of an identity's request, resource by resource."""
+    """Fix 5 (with 6 to 9 and 15): AWS's evaluation of an identity's request, resource by resource."""
     if self._action == "sts:GetCallerIdentity":  # needs no permission (STS API reference)
+        return
+    identity = _documents(self._access_key.collect_policies())
+    boundary = boundary_documents(self._access_key)
+    deletes = deleted_objects(self, resource)
+    if deletes is not None:
+        for action, arn in deletes:
+            if not _allowed(identity, boundary, action, arn, {}):
+                deny(self, action, arn)
         return
     action = iam_action_name(self._action)
     request = moto_iam.Request(action, self._region, self.account_id, moto_iam.parse_params(self._data, self._body),
                                path=self._path)
     request.context = request_context(request)
     request.resources = moto_iam.resources(request, named_resources(request, resource))
-    identity = _documents(self._access_key.collect_policies())
-    boundary = boundary_documents(self._access_key)
     for arn in request.resources:
         if not _allowed(identity, boundary, action, arn, {**request.context, **resource_tags(request, arn)}):
             deny(self, action, arn)
@@ -378,7 +495,12 @@ def _autoscaling_groups(request: moto_iam.Request) -> dict[str, list[str]]:
         name = next((group.name for group in backend.autoscaling_groups.values()
                      if any(state.instance.id == instance for state in group.instance_states)), None)
     group = backend.autoscaling_groups.get(name) if isinstance(name, str) else None
-    return {"autoScalingGroup": [group.arn]} if group is not None else {}
+    if group is not None:
+        return {"autoScalingGroup": [group.arn]}
+    if isinstance(name, str) and request.action == "autoscaling:CreateAutoScalingGroup":  # its id is not known yet
+        return {"autoScalingGroup": [moto_iam.fill("autoscaling", "autoScalingGroup", request, "*")
+                                     .removesuffix("*") + name]}
+    return {}
 
 
 access_control.IAMPolicyStatement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]
@@ -390,6 +512,7 @@ Route53.create_hosted_zone = create_hosted_zone  # type: ignore[method-assign]
 LaunchTemplates.create_launch_template = create_launch_template  # type: ignore[method-assign]
 access_control.IAMRequestBase._create_aws_request = sign_bodyless_requests_over_an_empty_payload  # type: ignore[method-assign]
 access_control.IAMRequestBase.check_action_permitted = authorize_like_aws  # type: ignore[method-assign]
+name_s3_subresource_actions()
 
 if __name__ == "__main__":
     moto_iam.sar()  # load the Service Authorization Reference before the first request

@@ -1,8 +1,10 @@
 """Each add-on's AWS identity under moto's IAM enforcement (``INITIAL_NO_AUTH_ACTION_COUNT``).
 
 The roles carry exactly the permissions the platform stack gives them (``platform_spec/addon_policies.py``,
-the functions ``stacks/addon_roles.py`` synthesizes; a unit test compares them with the stack JSON): each
-add-on can call the actions its upstream policy lists and is denied outside its scope. The trust is
+the functions ``stacks/addon_roles.py`` synthesizes; a unit test compares them with the stack JSON) and the
+environment's permissions boundary (``platform_spec/boundary.py``, as the bootstrap stack creates it): each
+add-on can call the actions its upstream policy lists, under the boundary, and is denied outside its scope;
+a policy widened beyond the boundary (what a compromised deploy role could write) gains nothing. The trust is
 asserted separately (tests/unit/test_cluster_stacks.py): here a test user stands in for the web-identity
 federation, because moto's ``AssumeRoleWithWebIdentity`` fails under enforcement (issue 12's finding).
 """
@@ -18,6 +20,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from platform_spec import naming
 from platform_spec.addon_policies import inline_policy, managed_policies
 from platform_spec.addons import (
     ADDONS,
@@ -27,8 +30,10 @@ from platform_spec.addons import (
     EXTERNAL_DNS,
     EXTERNAL_SECRETS,
 )
+from platform_spec.boundary import boundary_policy
 from platform_spec.loader import load
 from platform_spec.model import EnvironmentSpec
+from platform_spec.pipeline_identity import key_arn_placeholder
 from tests.e2e.conftest import MotoServer
 
 pytestmark = [pytest.mark.e2e]
@@ -63,9 +68,12 @@ class World:
         self.pods = self._session(pods["AccessKeyId"], pods["SecretAccessKey"])
         self._resources()
         pods_arn = f"arn:aws:iam::{account}:user/pods"
+        boundary = iam.create_policy(PolicyName=naming.boundary_policy_name(spec), PolicyDocument=json.dumps(
+            boundary_policy(spec, key_arn_placeholder(spec))))["Policy"]["Arn"]
+        assert boundary == naming.boundary_policy_arn(spec)
         for addon in ADDONS:
             name = addon.role_name(spec)
-            iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps({
+            iam.create_role(RoleName=name, PermissionsBoundary=boundary, AssumeRolePolicyDocument=json.dumps({
                 "Version": "2012-10-17",
                 "Statement": [{"Effect": "Allow", "Principal": {"AWS": pods_arn}, "Action": "sts:AssumeRole"}]}))
             policy = inline_policy(spec, addon, self.zone_id)
@@ -123,13 +131,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def _denied(call: Any, **kwargs: Any) -> None:
-    """The call is refused by IAM (moto answers JSON-protocol services with an XML AccessDenied, which
-    botocore reports under the HTTP status; the status and the code in the body are what count)."""
+    """The call is refused by IAM as AWS refuses it: ``AccessDenied`` (HTTP 403) from query and REST services,
+    ``AccessDeniedException`` (HTTP 400) from JSON-protocol services such as SSM (moto_launcher.py, fix 10)."""
     with pytest.raises(ClientError) as caught:
         call(**kwargs)
     response = caught.value.response
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 403, response
-    assert "AccessDenied" in json.dumps(response, default=str), response
+    code, status = response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
+    assert (code, status) in (("AccessDenied", 403), ("AccessDeniedException", 400)), response
 
 
 def test_enforcement_is_on(world: World) -> None:
@@ -188,6 +196,25 @@ def test_external_dns(world: World) -> None:
     route53.change_resource_record_sets(HostedZoneId=world.zone_id, ChangeBatch=change)
     _denied(route53.change_resource_record_sets, HostedZoneId=world.other_zone_id, ChangeBatch=change)
     _denied(world.client(session, "ssm").get_parameter, Name=f"{world.spec.ssm_root}/data/postgres-password")
+
+
+def test_the_boundary_caps_a_widened_policy(world: World) -> None:
+    """External Secrets' role given another environment's parameters and EC2 writes by its own policy (what a
+    compromised deploy role could write: it may change these roles while they carry the boundary) still gets
+    neither: the boundary allows only this environment's parameters and no instance launch."""
+    iam = world.client(world.admin, "iam")
+    name = EXTERNAL_SECRETS.role_name(world.spec)
+    iam.put_role_policy(RoleName=name, PolicyName="widened", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["ssm:GetParameter", "ec2:CreateVpc"],
+                       "Resource": ["arn:aws:ssm:*:*:parameter/sesacthon/prod/*", "*"]}]}))
+    try:
+        session = world.as_addon(EXTERNAL_SECRETS.name)
+        _denied(world.client(session, "ssm").get_parameter, Name="/sesacthon/prod/data/postgres-password")
+        _denied(world.client(session, "ec2").create_vpc, CidrBlock="10.97.0.0/16")
+        world.client(session, "ssm").get_parameter(Name=f"{world.spec.ssm_root}/data/postgres-password")
+    finally:
+        iam.delete_role_policy(RoleName=name, PolicyName="widened")
 
 
 def test_the_synthesized_policies_are_these(stack_json: dict[str, dict], tmp_path: Path) -> None:

