@@ -83,7 +83,8 @@ def placeholders(environment: Environment) -> list[tuple[str, str]]:
 
 
 def _word(value: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])")
+    """The name as a word, except as the first directory of an absolute path (``/dev/xvda`` is a device)."""
+    return re.compile(rf"(?<![A-Za-z0-9])(?<!^/){re.escape(value)}(?![A-Za-z0-9])")
 
 
 def normaliser(environment: Environment) -> Callable[[str], str]:

@@ -22,6 +22,8 @@ def test_normaliser_replaces_own_names_only(specs: dict[str, EnvironmentSpec]) -
     assert replace("staging/terraform.tfstate") == "<env>/terraform.tfstate"
     assert replace("stagingx and xstg") == "stagingx and xstg"  # whole words only
     assert normalise.normaliser(diff.Environment.of(specs["dev"]))("develop") == "develop"
+    assert normalise.normaliser(diff.Environment.of(specs["dev"]))("/dev/xvda") == "/dev/xvda"  # a device
+    assert normalise.normaliser(diff.Environment.of(specs["dev"]))("k8s/overlays/dev") == "k8s/overlays/<env>"
 
 
 def test_prepare_drops_metadata_parses_json_and_keys_named_lists() -> None:
