@@ -341,7 +341,8 @@ def _launch_template_roles(request: moto_iam.Request) -> list[str]:
         if not (template_id or name):
             continue
         backend = ec2_backends[request.account][request.region]
-        template = backend.get_launch_template(template_id) if template_id else backend.get_launch_template_by_name(name)
+        template = (backend.get_launch_template(template_id) if template_id
+                    else backend.get_launch_template_by_name(name))
         version = str(params.get(f"{prefix}Version") or "$Default")
         data = (template.latest_version() if version == "$Latest" else template.default_version() if
                 version == "$Default" else template.get_version(version)).data
