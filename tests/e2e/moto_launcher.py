@@ -82,6 +82,13 @@ Under IAM enforcement, for the cluster's resources (the deploy role of issue 12 
     (Amazon S3 API reference, DeleteObjects). Fix: evaluate each object (AWS reports a refused key in its 200
     answer, which the provider turns into an error; refusing the request is the same outcome;
     :func:`deleted_objects`).
+
+For the transport (every run):
+
+16. A call whose answer the SDK lost (moto's Werkzeug server, under load) is retried and runs twice, so a
+    success turns into ``AlreadyExists``/``Duplicate`` or a state lock held by its own taker. Fix: a retry
+    (``amz-sdk-request: attempt=N``, same ``amz-sdk-invocation-id``) of a call that got a final answer gets
+    that answer again (``moto_replay.py``).
 """
 
 from __future__ import annotations
@@ -96,6 +103,7 @@ from xml.etree import ElementTree
 
 import botocore.exceptions
 import botocore.session
+import moto.server
 from botocore.awsrequest import AWSRequest
 from moto.acm.models import CertBundle
 from moto.autoscaling.models import autoscaling_backends
@@ -118,6 +126,7 @@ from xmltodict import unparse
 
 sys.path.insert(0, str(Path(__file__).parent))
 import moto_iam
+from moto_replay import ReplayRetries
 
 _is_action_permitted = access_control.IAMPolicyStatement.is_action_permitted
 _run_instances = InstanceBackend.run_instances
@@ -125,6 +134,12 @@ _certificate_check = CertBundle.check
 _create_hosted_zone = Route53.create_hosted_zone
 _create_launch_template = LaunchTemplates.create_launch_template
 _create_aws_request = access_control.IAMRequestBase._create_aws_request
+_run_simple = moto.server.run_simple
+
+
+def serve_replaying_retries(host: str, port: int, app: Any, **options: Any) -> None:
+    """Fix 16: moto's application behind :class:`moto_replay.ReplayRetries`."""
+    _run_simple(host, port, ReplayRetries(app), **options)
 
 
 def is_action_permitted(self: Any, action: str, resource: str = "*", principal: str | None = None,
@@ -514,6 +529,7 @@ LaunchTemplates.create_launch_template = create_launch_template  # type: ignore[
 access_control.IAMRequestBase._create_aws_request = sign_bodyless_requests_over_an_empty_payload  # type: ignore[method-assign]
 access_control.IAMRequestBase.check_action_permitted = authorize_like_aws  # type: ignore[method-assign]
 name_s3_subresource_actions()
+moto.server.run_simple = serve_replaying_retries  # type: ignore[assignment]
 
 if __name__ == "__main__":
     moto_iam.sar()  # load the Service Authorization Reference before the first request
