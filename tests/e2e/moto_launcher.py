@@ -89,9 +89,10 @@ For the transport (every run):
     success turns into ``AlreadyExists``/``Duplicate`` or a state lock held by its own taker. Fix: a retry
     (``amz-sdk-request: attempt=N``, same ``amz-sdk-invocation-id``) of a call that got a final answer gets
     that answer again (``moto_replay.py``).
-17. Deleting the last version of a key whose versions include a delete marker (what ``force_destroy`` does
-    to a versioned bucket) fails with HTTP 500: moto disposes of every version's data and a delete marker
-    has no ``dispose``. AWS deletes it. Fix: a delete marker disposes of nothing (it holds no data).
+17. Deleting a key that has a delete marker from a bucket whose versioning is suspended (``terraform destroy``
+    suspends it before ``force_destroy`` empties the bucket) fails with HTTP 500, and the provider retries for
+    minutes: moto disposes of every version's data and a delete marker has no ``dispose``. AWS deletes it.
+    Fix: a delete marker disposes of nothing (it holds no data).
 """
 
 from __future__ import annotations
