@@ -26,6 +26,15 @@ from plumbing.jsii_runtime import eager_environment  # noqa: E402  (after sys.pa
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
+def cli_commands(env: str, scratch: Path) -> dict[str, list[str]]:
+    """The ``python -m cli`` arguments the bench runs (tests/unit/test_cli.py parses each)."""
+    return {
+        "synth": ["synth", "--", env],
+        "eager synth": ["synth", "--terraform-only", "--", env],
+        "gitops into an empty tree": ["gitops", "--root", str(scratch), "--", "all"],
+    }
+
+
 def _tree_rss_kb(root_pid: int) -> int:
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
@@ -96,9 +105,11 @@ def main() -> int:
     def clean() -> None:
         shutil.rmtree(ROOT / "cdktf.out", ignore_errors=True)
 
+    scratch = ROOT / ".cache" / "bench-gitops"
     make = shutil.which("make") or "make"
     subprocess.run([make, "-s", "tools"], cwd=ROOT, check=True)  # bootstrap outside the timings
-    subprocess.run([PYTHON, "-m", "generators", "synth", "--env", args.env], cwd=ROOT, check=True,
+    commands = cli_commands(args.env, scratch)
+    subprocess.run([PYTHON, "-m", "cli", *commands["synth"]], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)  # warm the jsii package cache once
     print(f"machine: {os.cpu_count()} cores; median of {args.runs} runs each")
     synth = series(f"make synth ENV={args.env} (clean cdktf.out)", [make, "-s", "synth", f"ENV={args.env}"],
@@ -106,12 +117,11 @@ def main() -> int:
     eager_import = series("python -c 'import cdktf_cdktf_provider_aws' (eager)",
                           [PYTHON, "-c", "import cdktf_cdktf_provider_aws"], args.runs, env=eager_environment())
     series(f"eager synth ENV={args.env} (SESACTHON_EAGER_BINDINGS=1)",
-           [PYTHON, "-m", "generators", "synth", "--env", args.env, "--terraform-only"], args.runs,
+           [PYTHON, "-m", "cli", *commands["eager synth"]], args.runs,
            env=eager_environment(), before=clean)
     gitops = series("make gitops ENV=all (tree up to date)", [make, "-s", "gitops", "ENV=all"], args.runs)
-    scratch = ROOT / ".cache" / "bench-gitops"
-    series("python -m generators gitops ENV=all (empty tree, all written)",
-           [PYTHON, "-m", "generators", "gitops", "--env", "all", "--root", str(scratch)], args.runs,
+    series("python -m cli gitops all (empty tree, all written)",
+           [PYTHON, "-m", "cli", *commands["gitops into an empty tree"]], args.runs,
            before=lambda: shutil.rmtree(scratch, ignore_errors=True))
     shutil.rmtree(scratch, ignore_errors=True)
     ratio = synth / eager_import

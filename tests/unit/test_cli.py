@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 from cli.app import main, run
 from plumbing.exit_codes import ExitCode
+from plumbing.paths import PROJECT_ROOT
 
 COMMANDS = sorted(main.commands)
 
@@ -36,3 +39,18 @@ def test_positionals_instead_of_flags(capsys: pytest.CaptureFixture[str]) -> Non
 def test_the_exit_codes_are_one_table() -> None:
     assert [code.value for code in ExitCode] == [0, 1, 2, 3, 4]
     assert run(["--help"]) == ExitCode.OK
+
+
+def test_the_bench_runs_commands_the_cli_accepts(tmp_path: Path) -> None:
+    """``make bench`` is not run by the suite (no timed tests); the CLI calls it makes are parsed here."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench", PROJECT_ROOT / "scripts" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    for name, argv in bench.cli_commands("staging", tmp_path).items():
+        context = main.make_context("sesacthon", list(argv))
+        command = main.get_command(context, argv[0])
+        assert command is not None, name
+        command.make_context(argv[0], argv[1:], parent=context)  # raises on an option it does not know
