@@ -141,7 +141,7 @@ class MotoServer:
 
     def aws_env(self, spec: EnvironmentSpec, outdir: Path, credentials: dict[str, str] | None = None,
                 environments: Path | None = None) -> dict[str, str]:
-        """Environment for ``make``/``python -m ops`` against this server as ``spec``'s account (default:
+        """Environment for ``make``/``python -m cli`` against this server as ``spec``'s account (default:
         a fresh administrator before enforcement, the account's administrator after); ``environments``:
         the specs directory to use (``SESACTHON_ENVIRONMENTS_DIR``)."""
         env = {

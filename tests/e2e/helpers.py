@@ -28,7 +28,7 @@ def timed_make(target: str, env: dict[str, str], *variables: str) -> tuple[subpr
 
 
 def step_times(stderr: str) -> dict[str, float]:
-    """The ``[ops] <step> <env>: <s>s`` lines printed by python -m ops."""
+    """The ``[ops] <step> <env>: <s>s`` lines printed by the ops commands (``python -m cli deploy`` and friends)."""
     return {match[0]: float(match[1]) for match in re.findall(r"\[ops\] (\S+) \S+: ([\d.]+)s", stderr)}
 
 
