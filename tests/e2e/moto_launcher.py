@@ -433,12 +433,11 @@ def deleted_objects(self: Any, bucket_arn: str) -> list[tuple[str, str]] | None:
             urlparse(self._path).query, keep_blank_values=True):
         return None
     body = self._body.decode() if isinstance(self._body, bytes) else self._body
-    objects = ElementTree.fromstring(body).findall("{*}Object") or ElementTree.fromstring(body).findall("Object")
     found = []
-    for item in objects:
-        key, version = item.findtext("{*}Key") or item.findtext("Key"), item.findtext("{*}VersionId") or \
-            item.findtext("VersionId")
-        found.append(("s3:DeleteObjectVersion" if version else "s3:DeleteObject", f"{bucket_arn}/{key}"))
+    for item in ElementTree.fromstring(body).findall("{*}Object"):  # {*}: with or without the S3 namespace
+        version = item.findtext("{*}VersionId")
+        found.append(("s3:DeleteObjectVersion" if version else "s3:DeleteObject",
+                      f"{bucket_arn}/{item.findtext('{*}Key')}"))
     return found
 
 
